@@ -1,0 +1,48 @@
+#ifndef WW_COMMON_BUF_H
+#define WW_COMMON_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+/*
+ * A growable byte buffer, always NUL-terminated once it holds anything
+ * (git's strbuf). Allocation failure aborts the process: wwseed has no
+ * useful way to go on without memory, and checking every append would hide
+ * the real error paths.
+ */
+typedef struct {
+	char *ptr;
+	size_t len;
+	size_t cap;
+} ww_buf;
+
+#define WW_BUF_INIT { NULL, 0, 0 }
+
+void ww_buf_grow(ww_buf *b, size_t extra);
+void ww_buf_put(ww_buf *b, const void *data, size_t len);
+void ww_buf_puts(ww_buf *b, const char *s);
+void ww_buf_putc(ww_buf *b, char c);
+void ww_buf_printf(ww_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void ww_buf_vprintf(ww_buf *b, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+/* Append s as a JSON string literal, quotes included. */
+void ww_buf_put_json_string(ww_buf *b, const char *s, size_t len);
+/* Empty the buffer, keeping its storage. */
+void ww_buf_clear(ww_buf *b);
+/* Free the storage; safe on WW_BUF_INIT and twice. */
+void ww_buf_release(ww_buf *b);
+/* Hand the string to the caller (who frees it) and reset the buffer. Never
+ * NULL: an empty buffer gives "". */
+char *ww_buf_detach(ww_buf *b);
+/* The contents as a C string (borrowed; "" when empty). */
+const char *ww_buf_cstr(const ww_buf *b);
+
+/* Allocation that aborts on failure. */
+void *ww_xmalloc(size_t n);
+void *ww_xcalloc(size_t n, size_t size);
+void *ww_xrealloc(void *p, size_t n);
+char *ww_xstrdup(const char *s);
+char *ww_xstrndup(const char *s, size_t n);
+
+#endif
