@@ -124,6 +124,11 @@ clean:
 	rm -rf build build-asan build-fuzz $(BIN)
 
 # Further targets (demo, local-up/down, cdk, fuzz, bench, reliability)
-# live beside the code they drive.
+# live in mk/*.mk beside the code they drive. Each benchmark fragment adds
+# its target to BENCH_TARGETS; `make bench` runs them all (never in test).
+BENCH_TARGETS :=
 -include mk/*.mk
+.PHONY: bench
+bench: deps $(BIN_OUT)
+	@for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
 -include $(shell find build build-asan -name '*.d' 2>/dev/null)
