@@ -54,10 +54,17 @@ typedef struct {
 	ww_retry_options retry;
 	void (*sleep_ms)(void *ctx, long ms); /* NULL: nanosleep; tests record */
 	void *sleep_ctx;
+	double (*random)(void *ctx);  /* backoff jitter in [0, 1); NULL: internal generator */
+	void *random_ctx;
 } ww_ddb_options;
 
+/* A client for `opts` (copied; the creds provider and send context stay
+ * borrowed). Returns NULL with the message set when the options are
+ * incomplete or the HTTP client cannot start. Free with ww_ddb_free. */
 ww_ddb *ww_ddb_new(const ww_ddb_options *opts);
 void ww_ddb_free(ww_ddb *ddb);
+/* The endpoint URL requests go to (borrowed). */
+const char *ww_ddb_endpoint(const ww_ddb *ddb);
 
 /* Counters since ww_ddb_new (thread-safe reads): requests sent (attempts),
  * retries, and write requests by operation. Tests use them to prove that an
