@@ -51,6 +51,18 @@ typedef struct {
 
 void ww_diags_release(ww_diags *d);
 
+/* Append the diagnostics to `out` in `format`:
+ *   "text"   compiler style, one "file:line:col: severity[code]: message [path]"
+ *            line each, then "  hint: ..." when there is a hint; ANSI colour
+ *            when `color` is set;
+ *   "json"   the versioned report {"version":1,"diagnostics":[...],"summary":{...}}
+ *            (docs/cli.md);
+ *   "github" GitHub Actions workflow commands (::error file=...::message);
+ *   "junit"  JUnit XML, one testcase per diagnostic, errors as failures.
+ * An unknown format is treated as "text" (check with ww_diags_format_valid). */
+void ww_diags_format(ww_buf *out, const ww_diags *d, const char *format, int color);
+int ww_diags_format_valid(const char *format);
+
 /* ---- Loading ------------------------------------------------------- */
 typedef struct {
 	int strict;         /* unknown fields are errors, not warnings */
@@ -109,5 +121,10 @@ void ww_def_hash(const ww_def *d, char hex_out[65]);
  * hashes on either side. */
 void ww_av_canonical(const ww_av *item, ww_buf *out);
 void ww_av_hash(const ww_av *item, char hex_out[65]);
+
+/* ---- Schema -------------------------------------------------------- */
+/* Append the JSON Schema (draft 2020-12) of game-data files, generated from
+ * the same field tables that drive validation and marshalling. */
+void ww_defs_schema(ww_buf *out);
 
 #endif

@@ -1,0 +1,1672 @@
+/*
+ * Definition sets: each definition is checked against its field table as it
+ * is added (types, required fields, enums, ranges, ids, DynamoDB limits and
+ * the rules local to one definition), and what the checks across
+ * definitions need (ids, references with their positions) is kept compactly
+ * until ww_defset_finish. Without keep_bodies the parsed bodies are dropped
+ * right away, so a stream of a million definitions needs memory only for
+ * its ids and references.
+ */
+#include "models/defs.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/num.h"
+#include "common/sha256.h"
+#include "models/fields.h"
+#include "models/json.h"
+
+#define NOSYM UINT32_MAX
+#define DDB_ITEM_MAX (400u * 1024u)
+#define DDB_KEY_MAX 2048u
+#define DDB_NUM_MAX 9.9999999999999999999999999999999999999e+125
+#define DDB_NUM_MIN 1e-130
+#define MAX_DEPTH (WW_JSON_MAX_DEPTH + 4)
+
+static const char *const kind_names[] = { "prize", "scratcher", "ticket", "store" };
+static const char *const kind_plurals[] = { "prizes", "scratchers", "tickets", "stores" };
+
+const char *ww_kind_name(ww_kind k)
+{
+	return (unsigned)k < WW_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+const char *ww_kind_plural(ww_kind k)
+{
+	return (unsigned)k < WW_KIND_COUNT ? kind_plurals[k] : "unknown";
+}
+
+int ww_kind_parse(const char *s)
+{
+	int k;
+
+	if (!s)
+		return -1;
+	for (k = 0; k < WW_KIND_COUNT; k++)
+		if (!strcmp(s, kind_names[k]) || !strcmp(s, kind_plurals[k]))
+			return k;
+	return -1;
+}
+
+/* ---- Symbols: interned strings (ids, reference targets, paths) ------- */
+typedef struct {
+	uint32_t off, len, hash;
+	int32_t first[WW_KIND_COUNT]; /* index of the definition with this id, or -1 */
+} sym_entry;
+
+typedef struct {
+	char *pool;
+	size_t pool_len, pool_cap;
+	sym_entry *e;
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: entry index + 1, 0 = empty */
+	size_t nslots;
+} symtab;
+
+static uint32_t hash_bytes(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	return h;
+}
+
+static const char *sym_str(const symtab *t, uint32_t sym)
+{
+	return t->pool + t->e[sym].off;
+}
+
+static void sym_rehash(symtab *t)
+{
+	size_t i, n = t->nslots ? t->nslots * 2 : 1024;
+
+	free(t->slots);
+	t->slots = ww_xcalloc(n, sizeof(*t->slots));
+	t->nslots = n;
+	for (i = 0; i < t->n; i++) {
+		size_t j = t->e[i].hash & (n - 1);
+		while (t->slots[j])
+			j = (j + 1) & (n - 1);
+		t->slots[j] = (uint32_t)i + 1;
+	}
+}
+
+/* The symbol of `s`, or NOSYM when absent and `add` is 0. */
+static uint32_t sym_get(symtab *t, const char *s, size_t len, int add)
+{
+	uint32_t h = hash_bytes(s, len);
+	size_t j;
+	sym_entry *e;
+	int k;
+
+	if (!t->nslots) {
+		if (!add)
+			return NOSYM;
+		sym_rehash(t);
+	}
+	for (j = h & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+		e = &t->e[t->slots[j] - 1];
+		if (e->hash == h && e->len == len && !memcmp(t->pool + e->off, s, len))
+			return t->slots[j] - 1;
+	}
+	if (!add)
+		return NOSYM;
+	if (t->n == t->cap) {
+		t->cap = t->cap ? t->cap * 2 : 256;
+		t->e = ww_xrealloc(t->e, t->cap * sizeof(*t->e));
+	}
+	if (t->pool_len + len + 1 > t->pool_cap) {
+		while (t->pool_len + len + 1 > t->pool_cap)
+			t->pool_cap = t->pool_cap ? t->pool_cap * 2 : 4096;
+		t->pool = ww_xrealloc(t->pool, t->pool_cap);
+	}
+	memcpy(t->pool + t->pool_len, s, len);
+	t->pool[t->pool_len + len] = '\0';
+	e = &t->e[t->n];
+	e->off = (uint32_t)t->pool_len;
+	e->len = (uint32_t)len;
+	e->hash = h;
+	for (k = 0; k < WW_KIND_COUNT; k++)
+		e->first[k] = -1;
+	t->pool_len += len + 1;
+	t->slots[j] = (uint32_t)++t->n;
+	if (t->n * 2 > t->nslots)
+		sym_rehash(t);
+	return (uint32_t)(t->n - 1);
+}
+
+static void sym_release(symtab *t)
+{
+	free(t->pool);
+	free(t->e);
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+/* ---- The set ---------------------------------------------------------- */
+struct ww_def {
+	ww_kind kind;
+	uint32_t sym;           /* id symbol; NOSYM without a usable id */
+	uint32_t emoji;         /* prize: emoji symbol */
+	const char *id;         /* keep_bodies: the id in the body's arena */
+	const char *file;       /* the set's copy of the file name */
+	unsigned line, column;
+	const char *container;  /* "tickets" (export shape), "" (array), NULL (JSON Lines) */
+	long index;
+	const ww_json *body;    /* keep_bodies only */
+	int used;               /* sold by a store (ticket), in a pool (prize) */
+};
+
+typedef struct {
+	uint32_t target;        /* the referenced id */
+	uint32_t def;           /* index of the referring definition */
+	uint32_t path;          /* symbol of the path below the definition */
+	unsigned line, column;
+	unsigned char kind;     /* WW_KIND_PRIZE or WW_KIND_TICKET */
+	unsigned char pool;     /* a prizeConfigs entry */
+} ref_rec;
+
+struct ww_defset {
+	ww_defs_options opts;
+	ww_diags diags;
+	symtab syms;
+	ww_def *defs[WW_KIND_COUNT];
+	size_t ndefs[WW_KIND_COUNT], defcap[WW_KIND_COUNT];
+	ref_rec *refs;
+	size_t nrefs, refcap;
+	char **files;
+	size_t nfiles;
+	ww_json_doc *docs;
+	size_t ndocs, doccap;
+	int finished;
+};
+
+ww_defset *ww_defset_new(const ww_defs_options *opts)
+{
+	ww_defset *s = ww_xcalloc(1, sizeof(*s));
+
+	if (opts)
+		s->opts = *opts;
+	return s;
+}
+
+void ww_defset_free(ww_defset *s)
+{
+	size_t i;
+	int k;
+
+	if (!s)
+		return;
+	ww_diags_release(&s->diags);
+	sym_release(&s->syms);
+	for (k = 0; k < WW_KIND_COUNT; k++)
+		free(s->defs[k]);
+	free(s->refs);
+	for (i = 0; i < s->nfiles; i++)
+		free(s->files[i]);
+	free(s->files);
+	for (i = 0; i < s->ndocs; i++)
+		ww_json_doc_release(&s->docs[i]);
+	free(s->docs);
+	free(s);
+}
+
+const ww_diags *ww_defset_diags(const ww_defset *s)
+{
+	return &s->diags;
+}
+
+size_t ww_defset_count(const ww_defset *s, ww_kind k)
+{
+	return (unsigned)k < WW_KIND_COUNT ? s->ndefs[k] : 0;
+}
+
+const ww_def *ww_defset_get(const ww_defset *s, ww_kind k, size_t i)
+{
+	if ((unsigned)k >= WW_KIND_COUNT || i >= s->ndefs[k] || !s->opts.keep_bodies)
+		return NULL;
+	return &s->defs[k][i];
+}
+
+/* The set's copy of a file name (the last one is reused: files come one at
+ * a time). */
+static const char *intern_file(ww_defset *s, const char *file)
+{
+	if (!file)
+		file = "";
+	if (s->nfiles && !strcmp(s->files[s->nfiles - 1], file))
+		return s->files[s->nfiles - 1];
+	s->files = ww_xrealloc(s->files, (s->nfiles + 1) * sizeof(*s->files));
+	s->files[s->nfiles] = ww_xstrdup(file);
+	return s->files[s->nfiles++];
+}
+
+/* ---- Diagnostics ------------------------------------------------------ */
+void ww_diags_add(ww_diags *d, ww_severity sev, const char *code, const char *file, unsigned line,
+		  unsigned column, const char *path, const char *hint, const char *message)
+{
+	ww_diag *g;
+
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 16;
+		d->items = ww_xrealloc(d->items, d->cap * sizeof(*d->items));
+	}
+	g = &d->items[d->n++];
+	g->severity = sev;
+	g->code = code;
+	g->file = file && *file ? ww_xstrdup(file) : NULL;
+	g->line = line;
+	g->column = column;
+	g->path = ww_xstrdup(path ? path : "");
+	g->message = ww_xstrdup(message);
+	g->hint = hint ? ww_xstrdup(hint) : NULL;
+	d->count[sev]++;
+}
+
+void ww_diags_release(ww_diags *d)
+{
+	size_t i;
+
+	if (!d)
+		return;
+	for (i = 0; i < d->n; i++) {
+		free(d->items[i].file);
+		free(d->items[i].path);
+		free(d->items[i].message);
+		free(d->items[i].hint);
+	}
+	free(d->items);
+	memset(d, 0, sizeof(*d));
+}
+
+void ww_defset_add_diag(ww_defset *s, ww_severity sev, const char *code, const char *file,
+			unsigned line, unsigned column, const char *path, const char *fmt, ...)
+{
+	ww_buf m = WW_BUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	ww_buf_vprintf(&m, fmt, ap);
+	va_end(ap);
+	ww_diags_add(&s->diags, sev, code, file, line, column, path, NULL, ww_buf_cstr(&m));
+	ww_buf_release(&m);
+}
+
+/* Append a user's value for a message: quoted, control characters escaped,
+ * cut after 60 bytes (at a character boundary). */
+static void put_quoted(ww_buf *b, const char *s, size_t len)
+{
+	size_t i, cut = len > 60 ? 60 : len;
+
+	while (cut < len && cut > 0 && ((unsigned char)s[cut] & 0xc0) == 0x80)
+		cut--;
+	ww_buf_putc(b, '\'');
+	for (i = 0; i < cut; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c == 0x7f)
+			ww_buf_printf(b, "\\x%02x", c);
+		else
+			ww_buf_putc(b, (char)c);
+	}
+	if (cut < len)
+		ww_buf_puts(b, "...");
+	ww_buf_putc(b, '\'');
+}
+
+/* ---- Validation context ----------------------------------------------- */
+typedef struct {
+	const char *key; /* NULL: an array index */
+	size_t key_len;
+	long index;
+} seg;
+
+typedef struct {
+	ww_defset *s;
+	const char *file;
+	const char *container; /* path prefix of the current definition */
+	long index;
+	ww_kind kind;
+	uint32_t def;
+	seg stack[MAX_DEPTH];
+	int depth;
+	ww_buf tmp;            /* messages */
+	ww_buf path;
+} vctx;
+
+static void push_key(vctx *c, const char *key, size_t len)
+{
+	if (c->depth < MAX_DEPTH) {
+		c->stack[c->depth].key = key;
+		c->stack[c->depth].key_len = len;
+	}
+	c->depth++;
+}
+
+static void push_index(vctx *c, long i)
+{
+	if (c->depth < MAX_DEPTH) {
+		c->stack[c->depth].key = NULL;
+		c->stack[c->depth].index = i;
+	}
+	c->depth++;
+}
+
+static void pop(vctx *c)
+{
+	c->depth--;
+}
+
+static void put_prefix(ww_buf *b, const char *container, long index)
+{
+	if (!container)
+		return;
+	if (*container)
+		ww_buf_printf(b, "/%s/%ld", container, index);
+	else
+		ww_buf_printf(b, "/%ld", index);
+}
+
+/* The JSON pointer below the definition (RFC 6901 escapes). */
+static void put_suffix(ww_buf *b, const vctx *c)
+{
+	int i, n = c->depth < MAX_DEPTH ? c->depth : MAX_DEPTH;
+
+	for (i = 0; i < n; i++) {
+		const seg *g = &c->stack[i];
+		size_t j;
+		ww_buf_putc(b, '/');
+		if (!g->key) {
+			ww_buf_printf(b, "%ld", g->index);
+			continue;
+		}
+		for (j = 0; j < g->key_len; j++) {
+			if (g->key[j] == '~')
+				ww_buf_puts(b, "~0");
+			else if (g->key[j] == '/')
+				ww_buf_puts(b, "~1");
+			else
+				ww_buf_putc(b, g->key[j]);
+		}
+	}
+}
+
+static const char *cur_path(vctx *c)
+{
+	ww_buf_clear(&c->path);
+	put_prefix(&c->path, c->container, c->index);
+	put_suffix(&c->path, c);
+	return ww_buf_cstr(&c->path);
+}
+
+/* Record a diagnostic at the current path; the message is c->tmp. */
+static void emit(vctx *c, ww_severity sev, const char *code, unsigned line, unsigned col,
+		 const char *hint)
+{
+	ww_diags_add(&c->s->diags, sev, code, c->file, line, col, cur_path(c), hint,
+		     ww_buf_cstr(&c->tmp));
+	ww_buf_clear(&c->tmp);
+}
+
+static void msg(vctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void msg(vctx *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	ww_buf_vprintf(&c->tmp, fmt, ap);
+	va_end(ap);
+}
+
+static void msg_q(vctx *c, const char *s, size_t len)
+{
+	put_quoted(&c->tmp, s, len);
+}
+
+static void emit_hint(vctx *c, ww_severity sev, const char *code, unsigned line, unsigned col,
+		      const char *suggestion)
+{
+	ww_buf h = WW_BUF_INIT;
+
+	if (suggestion)
+		ww_buf_printf(&h, "did you mean '%s'?", suggestion);
+	emit(c, sev, code, line, col, suggestion ? ww_buf_cstr(&h) : NULL);
+	ww_buf_release(&h);
+}
+
+static const char *json_type_name(const ww_json *v)
+{
+	switch (v->type) {
+	case WW_JSON_NULL: return "null";
+	case WW_JSON_FALSE:
+	case WW_JSON_TRUE: return "a boolean";
+	case WW_JSON_NUMBER: return "a number";
+	case WW_JSON_STRING: return "a string";
+	case WW_JSON_ARRAY: return "an array";
+	case WW_JSON_OBJECT: return "an object";
+	}
+	return "a value";
+}
+
+static const char *field_type_name(const ww_field *f)
+{
+	switch (f->type) {
+	case WW_F_STRING: return "a string";
+	case WW_F_NUMBER: return "a number";
+	case WW_F_BOOL: return "a boolean";
+	case WW_F_OBJECT: return "an object";
+	case WW_F_ARRAY: return f->item == WW_F_STRING ? "an array of strings" : "an array";
+	case WW_F_STATE_VALUE: return "a number, a string or an array of strings";
+	}
+	return "a value";
+}
+
+static int type_matches(const ww_json *v, ww_ftype t)
+{
+	switch (t) {
+	case WW_F_STRING: return v->type == WW_JSON_STRING;
+	case WW_F_NUMBER: return v->type == WW_JSON_NUMBER;
+	case WW_F_BOOL: return v->type == WW_JSON_TRUE || v->type == WW_JSON_FALSE;
+	case WW_F_OBJECT: return v->type == WW_JSON_OBJECT;
+	case WW_F_ARRAY: return v->type == WW_JSON_ARRAY;
+	case WW_F_STATE_VALUE:
+		return v->type == WW_JSON_NUMBER || v->type == WW_JSON_STRING ||
+		       v->type == WW_JSON_ARRAY;
+	}
+	return 0;
+}
+
+static void type_error(vctx *c, const ww_json *v, const char *name, const char *expected)
+{
+	msg(c, "%s is %s; expected %s", name, json_type_name(v), expected);
+	emit(c, WW_SEV_ERROR, "type", v->line, v->column, NULL);
+}
+
+static void fmt_num(char out[32], double x)
+{
+	ww_num_format(x, out);
+}
+
+/* DynamoDB's number range: magnitudes 1e-130 .. 9.99...e125, or 0. */
+static void check_ddb_number(vctx *c, const ww_json *v, const char *name)
+{
+	double a = fabs(v->num);
+	char t[32];
+
+	if (a == 0 || (a >= DDB_NUM_MIN && a <= DDB_NUM_MAX))
+		return;
+	fmt_num(t, v->num);
+	msg(c, "%s is %s, outside DynamoDB's number range; expected 0 or a magnitude from 1e-130 to 9.9999999999999999999999999999999999999e+125",
+	    name, t);
+	emit(c, WW_SEV_ERROR, "ddb-number", v->line, v->column, NULL);
+}
+
+static void check_range(vctx *c, const ww_json *v, const ww_field *f)
+{
+	char t[32], lim[32];
+
+	fmt_num(t, v->num);
+	if ((f->range & WW_R_MIN) && !(v->num >= f->min)) {
+		fmt_num(lim, f->min);
+		msg(c, "%s is %s; expected a number >= %s", f->name, t, lim);
+	} else if ((f->range & WW_R_MIN_EXCL) && !(v->num > f->min)) {
+		fmt_num(lim, f->min);
+		msg(c, "%s is %s; expected a number > %s", f->name, t, lim);
+	} else if ((f->range & WW_R_MAX) && !(v->num <= f->max)) {
+		fmt_num(lim, f->max);
+		msg(c, "%s is %s; expected a number <= %s", f->name, t, lim);
+	} else {
+		return;
+	}
+	emit(c, WW_SEV_ERROR, "range", v->line, v->column, NULL);
+}
+
+static size_t count_list(const char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
+static int in_list(const char *const *v, const char *s)
+{
+	for (; v && *v; v++)
+		if (!strcmp(*v, s))
+			return 1;
+	return 0;
+}
+
+static void put_list(ww_buf *b, const char *const *v)
+{
+	const char *const *p;
+
+	for (p = v; *p; p++)
+		ww_buf_printf(b, "%s%s", p == v ? "" : ", ", *p);
+}
+
+static void check_enum(vctx *c, const ww_json *v, const ww_field *f)
+{
+	const char *cands[32];
+	size_t n = 0;
+	const char *const *p;
+
+	if (in_list(f->values, v->str))
+		return;
+	if (in_list(f->deprecated, v->str)) {
+		msg(c, "%s ", f->name);
+		msg_q(c, v->str, v->len);
+		msg(c, " is deprecated; expected one of: ");
+		put_list(&c->tmp, f->values);
+		emit(c, WW_SEV_WARNING, "deprecated", v->line, v->column, NULL);
+		return;
+	}
+	for (p = f->values; *p && n < 32; p++)
+		cands[n++] = *p;
+	for (p = f->deprecated; p && *p && n < 32; p++)
+		cands[n++] = *p;
+	msg(c, "%s ", f->name);
+	msg_q(c, v->str, v->len);
+	msg(c, " is not allowed; expected one of: ");
+	put_list(&c->tmp, f->values);
+	emit_hint(c, WW_SEV_ERROR, "enum", v->line, v->column, ww_did_you_mean(v->str, cands, n));
+}
+
+static void add_ref(vctx *c, const ww_json *v, ww_kind kind, int pool)
+{
+	ww_defset *s = c->s;
+	ref_rec *r;
+
+	ww_buf_clear(&c->path);
+	put_suffix(&c->path, c);
+	if (s->nrefs == s->refcap) {
+		s->refcap = s->refcap ? s->refcap * 2 : 256;
+		s->refs = ww_xrealloc(s->refs, s->refcap * sizeof(*s->refs));
+	}
+	r = &s->refs[s->nrefs++];
+	r->target = sym_get(&s->syms, v->str, v->len, 1);
+	r->path = sym_get(&s->syms, c->path.ptr, c->path.len, 1);
+	r->def = c->def;
+	r->line = v->line;
+	r->column = v->column;
+	r->kind = (unsigned char)kind;
+	r->pool = (unsigned char)pool;
+}
+
+static void check_string(vctx *c, const ww_json *v, const ww_field *f)
+{
+	if (f->values)
+		check_enum(c, v, f);
+	switch (f->ref) {
+	case WW_REF_ACHIEVEMENT:
+		if (!in_list(ww_achievements, v->str)) {
+			msg(c, "achievement ");
+			msg_q(c, v->str, v->len);
+			msg(c, " does not exist; expected one of: ");
+			put_list(&c->tmp, ww_achievements);
+			emit_hint(c, WW_SEV_ERROR, "ref-achievement", v->line, v->column,
+				  ww_did_you_mean(v->str, ww_achievements,
+						  count_list(ww_achievements)));
+		}
+		break;
+	case WW_REF_PRIZE:
+		add_ref(c, v, WW_KIND_PRIZE, !strcmp(f->name, "prizeId"));
+		break;
+	case WW_REF_TICKET:
+		add_ref(c, v, WW_KIND_TICKET, 0);
+		break;
+	default:
+		break;
+	}
+}
+
+static void check_object(vctx *c, const ww_json *obj, const ww_model *m);
+
+static void check_value(vctx *c, const ww_json *v, const ww_field *f)
+{
+	const ww_json *e;
+	long i = 0;
+
+	if (!type_matches(v, f->type)) {
+		type_error(c, v, f->name, field_type_name(f));
+		return;
+	}
+	switch (f->type) {
+	case WW_F_STRING:
+		if (!(f->flags & WW_FF_ID))
+			check_string(c, v, f);
+		break;
+	case WW_F_NUMBER:
+		check_ddb_number(c, v, f->name);
+		check_range(c, v, f);
+		break;
+	case WW_F_BOOL:
+		break;
+	case WW_F_OBJECT:
+		check_object(c, v, f->model);
+		break;
+	case WW_F_STATE_VALUE:
+		if (v->type == WW_JSON_NUMBER)
+			check_ddb_number(c, v, f->name);
+		if (v->type != WW_JSON_ARRAY)
+			break;
+		for (e = v->child; e; e = e->next, i++) {
+			push_index(c, i);
+			if (e->type != WW_JSON_STRING)
+				type_error(c, e, "an element of value", "a string");
+			pop(c);
+		}
+		break;
+	case WW_F_ARRAY:
+		if ((f->flags & WW_FF_NONEMPTY) && !v->len) {
+			msg(c, "%s is empty; expected at least one element", f->name);
+			emit(c, WW_SEV_ERROR, "required", v->line, v->column, NULL);
+		}
+		for (e = v->child; e; e = e->next, i++) {
+			push_index(c, i);
+			if (!type_matches(e, f->item)) {
+				ww_buf_clear(&c->path);
+				msg(c, "an element of %s is %s; expected %s", f->name,
+				    json_type_name(e), f->item == WW_F_OBJECT ? "an object" : "a string");
+				emit(c, WW_SEV_ERROR, "type", e->line, e->column, NULL);
+			} else if (f->item == WW_F_OBJECT) {
+				check_object(c, e, f->model);
+			} else {
+				check_string(c, e, f);
+			}
+			pop(c);
+		}
+		break;
+	}
+}
+
+static void unknown_field(vctx *c, const ww_json *m, const ww_model *model)
+{
+	const char *cands[32];
+	size_t i, n = 0;
+
+	for (i = 0; i < model->n && n < 32; i++)
+		cands[n++] = model->fields[i].name;
+	msg(c, "unknown field ");
+	msg_q(c, m->key, m->key_len);
+	msg(c, " in %s; expected one of: ", model->name);
+	for (i = 0; i < model->n; i++)
+		msg(c, "%s%s", i ? ", " : "", model->fields[i].name);
+	emit_hint(c, c->s->opts.strict ? WW_SEV_ERROR : WW_SEV_WARNING, "unknown-field", m->key_line,
+		  m->key_column, ww_did_you_mean(m->key, cands, n));
+}
+
+static void check_object(vctx *c, const ww_json *obj, const ww_model *m)
+{
+	const ww_json *v;
+	size_t i;
+
+	for (v = obj->child; v; v = v->next) {
+		const ww_field *f;
+		if (v->duplicate)
+			continue;
+		f = ww_model_field(m, v->key, v->key_len);
+		push_key(c, v->key, v->key_len);
+		if (!f)
+			unknown_field(c, v, m);
+		else
+			check_value(c, v, f);
+		pop(c);
+	}
+	for (i = 0; i < m->n; i++) {
+		const ww_field *f = &m->fields[i];
+		if (f->required && !ww_json_get(obj, f->name)) {
+			msg(c, "%s is missing required field '%s'; expected %s", m->name, f->name,
+			    field_type_name(f));
+			emit(c, WW_SEV_ERROR, "required", obj->line, obj->column, NULL);
+		}
+	}
+}
+
+/* ---- Rules of one ticket ------------------------------------------------ */
+static const ww_json *get_typed(const ww_json *obj, const char *name, ww_json_type t)
+{
+	const ww_json *v = ww_json_get(obj, name);
+
+	return v && v->type == t ? v : NULL;
+}
+
+static int str_cmp_nodes(const void *a, const void *b)
+{
+	const ww_json *x = *(const ww_json *const *)a, *y = *(const ww_json *const *)b;
+	int r = strcmp(x->str, y->str);
+
+	if (r)
+		return r;
+	return x->line != y->line ? (x->line < y->line ? -1 : 1)
+				  : (x->column < y->column ? -1 : x->column > y->column);
+}
+
+static void check_areas(vctx *c, const ww_json *t)
+{
+	const ww_json *areas = get_typed(t, "scratchAreas", WW_JSON_ARRAY), *a, *id;
+	const ww_json *wsa = get_typed(t, "winningSymbolAreaId", WW_JSON_STRING);
+	const ww_json **ids = NULL;
+	const char **names = NULL;
+	size_t n = 0, i;
+	long idx = 0;
+	int found = 0;
+
+	if (!areas) {
+		if (wsa) {
+			push_key(c, "winningSymbolAreaId", 19);
+			msg(c, "scratch area ");
+			msg_q(c, wsa->str, wsa->len);
+			msg(c, " does not exist; the ticket has no scratch areas");
+			emit(c, WW_SEV_ERROR, "ref-area", wsa->line, wsa->column, NULL);
+			pop(c);
+		}
+		return;
+	}
+	ids = ww_xmalloc((areas->len + 1) * sizeof(*ids));
+	names = ww_xmalloc((areas->len + 1) * sizeof(*names));
+	push_key(c, "scratchAreas", 12);
+	for (a = areas->child; a; a = a->next, idx++) {
+		const ww_json *top, *left, *w, *h;
+		if (a->type != WW_JSON_OBJECT)
+			continue;
+		push_index(c, idx);
+		id = get_typed(a, "id", WW_JSON_STRING);
+		if (id) {
+			ids[n] = id;
+			names[n++] = id->str;
+			if (!ww_id_valid(id->str, id->len)) {
+				push_key(c, "id", 2);
+				msg(c, "scratch area id ");
+				msg_q(c, id->str, id->len);
+				msg(c, " is not lowercase kebab-case; expected letters a-z, digits and single '-' between them");
+				emit(c, WW_SEV_ERROR, "id-format", id->line, id->column, NULL);
+				pop(c);
+			}
+		}
+		top = get_typed(a, "topPercent", WW_JSON_NUMBER);
+		h = get_typed(a, "heightPercent", WW_JSON_NUMBER);
+		left = get_typed(a, "leftPercent", WW_JSON_NUMBER);
+		w = get_typed(a, "widthPercent", WW_JSON_NUMBER);
+		if (top && h && top->num + h->num > 1 + 1e-9) {
+			char x[32];
+			fmt_num(x, top->num + h->num);
+			msg(c, "scratch area reaches below the ticket: topPercent + heightPercent = %s; expected at most 1",
+			    x);
+			emit(c, WW_SEV_ERROR, "area-bounds", a->line, a->column, NULL);
+		}
+		if (left && w && left->num + w->num > 1 + 1e-9) {
+			char x[32];
+			fmt_num(x, left->num + w->num);
+			msg(c, "scratch area reaches past the right edge of the ticket: leftPercent + widthPercent = %s; expected at most 1",
+			    x);
+			emit(c, WW_SEV_ERROR, "area-bounds", a->line, a->column, NULL);
+		}
+		pop(c);
+	}
+	pop(c);
+	if (n > 1) {
+		const ww_json **sorted = ww_xmalloc(n * sizeof(*sorted));
+		memcpy(sorted, ids, n * sizeof(*sorted));
+		qsort(sorted, n, sizeof(*sorted), str_cmp_nodes);
+		for (i = 1; i < n; i++) {
+			if (strcmp(sorted[i]->str, sorted[i - 1]->str))
+				continue;
+			/* find its index for the path */
+			for (idx = 0, a = areas->child; a; a = a->next, idx++)
+				if (get_typed(a, "id", WW_JSON_STRING) == sorted[i])
+					break;
+			push_key(c, "scratchAreas", 12);
+			push_index(c, idx);
+			push_key(c, "id", 2);
+			msg(c, "duplicate scratch area id ");
+			msg_q(c, sorted[i]->str, sorted[i]->len);
+			msg(c, " in this ticket; first defined at %u:%u; expected ids unique within the ticket",
+			    sorted[i - 1]->line, sorted[i - 1]->column);
+			emit(c, WW_SEV_ERROR, "duplicate-area-id", sorted[i]->line, sorted[i]->column,
+			     NULL);
+			pop(c);
+			pop(c);
+			pop(c);
+		}
+		free(sorted);
+	}
+	if (wsa) {
+		for (i = 0; i < n; i++)
+			if (!strcmp(names[i], wsa->str))
+				found = 1;
+		if (!found) {
+			push_key(c, "winningSymbolAreaId", 19);
+			msg(c, "scratch area ");
+			msg_q(c, wsa->str, wsa->len);
+			msg(c, " is not one of this ticket's scratch areas");
+			emit_hint(c, WW_SEV_ERROR, "ref-area", wsa->line, wsa->column,
+				  ww_did_you_mean(wsa->str, names, n));
+			pop(c);
+		}
+	}
+	free(ids);
+	free(names);
+}
+
+static void check_win_condition(vctx *c, const ww_json *t)
+{
+	const ww_json *wc = get_typed(t, "winCondition", WW_JSON_STRING);
+	const char *need = NULL, *code = NULL;
+
+	if (!wc)
+		return;
+	if (!strcmp(wc->str, "find-one") && !ww_json_get(t, "targetPrizeId"))
+		need = "targetPrizeId", code = "win-target-prize";
+	else if (!strcmp(wc->str, "find-one-dynamic") && !ww_json_get(t, "winningSymbolAreaId"))
+		need = "winningSymbolAreaId", code = "win-symbol-area";
+	else if (!strcmp(wc->str, "total-value-threshold") && !ww_json_get(t, "valueThreshold"))
+		need = "valueThreshold", code = "win-value-threshold";
+	if (!need)
+		return;
+	push_key(c, "winCondition", 12);
+	msg(c, "winCondition '%s' needs %s, which is missing; without it the ticket never wins",
+	    wc->str, need);
+	emit(c, WW_SEV_ERROR, code, wc->line, wc->column, NULL);
+	pop(c);
+}
+
+static void check_betting(vctx *c, const ww_json *t)
+{
+	const ww_json *bc = get_typed(t, "bettingConfig", WW_JSON_OBJECT), *opts, *o;
+	const ww_json *seen[4] = { NULL, NULL, NULL, NULL };
+	long idx = 0;
+
+	if (!bc || !get_typed(bc, "enabled", WW_JSON_TRUE))
+		return;
+	opts = get_typed(bc, "betOptions", WW_JSON_ARRAY);
+	if (!opts)
+		return;
+	push_key(c, "bettingConfig", 13);
+	push_key(c, "betOptions", 10);
+	if (opts->len != 3) {
+		msg(c, "betting is enabled with %zu bet options; expected exactly 3", opts->len);
+		emit(c, WW_SEV_ERROR, "betting-options", opts->line, opts->column, NULL);
+	}
+	for (o = opts->child; o; o = o->next, idx++) {
+		const ww_json *ord = o->type == WW_JSON_OBJECT ? get_typed(o, "order", WW_JSON_NUMBER)
+							      : NULL;
+		char x[32];
+		if (!ord)
+			continue;
+		push_index(c, idx);
+		push_key(c, "order", 5);
+		fmt_num(x, ord->num);
+		if (ord->num != 1 && ord->num != 2 && ord->num != 3) {
+			msg(c, "bet option order is %s; expected 1, 2 or 3", x);
+			emit(c, WW_SEV_ERROR, "betting-order", ord->line, ord->column, NULL);
+		} else if (seen[(int)ord->num]) {
+			msg(c, "bet option order %s is used twice (first at %u:%u); expected orders 1, 2 and 3 once each",
+			    x, seen[(int)ord->num]->line, seen[(int)ord->num]->column);
+			emit(c, WW_SEV_ERROR, "betting-order", ord->line, ord->column, NULL);
+		} else {
+			seen[(int)ord->num] = ord;
+		}
+		pop(c);
+		pop(c);
+	}
+	pop(c);
+	pop(c);
+}
+
+static void check_pool(vctx *c, const ww_json *t)
+{
+	const ww_json *pc = get_typed(t, "prizeConfigs", WW_JSON_ARRAY), *e, *w;
+	long idx = 0;
+	int positive = 0, weights = 0;
+
+	if (!pc)
+		return;
+	push_key(c, "prizeConfigs", 12);
+	if (!pc->len) {
+		msg(c, "prizeConfigs is empty; expected at least one prize (an empty pool breaks the ticket)");
+		emit(c, WW_SEV_ERROR, "prize-pool-empty", pc->line, pc->column, NULL);
+	}
+	for (e = pc->child; e; e = e->next, idx++) {
+		if (e->type != WW_JSON_OBJECT || !(w = get_typed(e, "weight", WW_JSON_NUMBER)))
+			continue;
+		weights++;
+		if (w->num > 0) {
+			positive++;
+			continue;
+		}
+		push_index(c, idx);
+		push_key(c, "weight", 6);
+		{
+			char x[32];
+			fmt_num(x, w->num);
+			msg(c, "weight is %s; the game skips prizes with a weight of 0 or less", x);
+		}
+		emit(c, WW_SEV_WARNING, "weight-nonpositive", w->line, w->column, NULL);
+		pop(c);
+		pop(c);
+	}
+	if (weights && !positive) {
+		msg(c, "no prize in prizeConfigs has a positive weight; expected at least one weight > 0");
+		emit(c, WW_SEV_ERROR, "prize-pool-weight", pc->line, pc->column, NULL);
+	}
+	pop(c);
+}
+
+/* ---- Item size -------------------------------------------------------- */
+/* An upper bound of the marshalled item's size (numbers at their largest,
+ * 21 bytes), cheap enough for every definition; the exact size is computed
+ * from the marshalled item only when the bound is over the limit. */
+static size_t size_bound(const ww_json *v, int top)
+{
+	const ww_json *e;
+	size_t n = 0;
+
+	switch (v->type) {
+	case WW_JSON_NULL:
+	case WW_JSON_TRUE:
+	case WW_JSON_FALSE: return 1;
+	case WW_JSON_NUMBER: return 21;
+	case WW_JSON_STRING: return v->len;
+	case WW_JSON_ARRAY:
+	case WW_JSON_OBJECT:
+		n = top ? 0 : 3;
+		for (e = v->child; e; e = e->next)
+			n += 1 + e->key_len + size_bound(e, 0);
+		return n;
+	}
+	return n;
+}
+
+static void marshal_object(const ww_json *obj, const ww_model *m, ww_av *out);
+
+static void check_item_size(vctx *c, const ww_json *obj)
+{
+	ww_av item = WW_AV_INIT;
+	size_t n;
+
+	if (size_bound(obj, 1) <= DDB_ITEM_MAX)
+		return;
+	marshal_object(obj, ww_model_of(c->kind), &item);
+	n = ww_av_item_size(&item);
+	ww_av_release(&item);
+	if (n <= DDB_ITEM_MAX)
+		return;
+	msg(c, "%s is %zu bytes as a DynamoDB item; expected at most %u (400 KB)", ww_kind_name(c->kind),
+	    n, DDB_ITEM_MAX);
+	emit(c, WW_SEV_ERROR, "ddb-item-size", obj->line, obj->column, NULL);
+}
+
+/* ---- Adding definitions ----------------------------------------------- */
+static void suggest_id(ww_buf *out, const char *s, size_t len)
+{
+	size_t i;
+	int dash = 0;
+
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9')) {
+			if (dash && out->len)
+				ww_buf_putc(out, '-');
+			ww_buf_putc(out, (char)ch);
+			dash = 0;
+		} else if (ch >= 'A' && ch <= 'Z') {
+			if ((dash || (i && s[i - 1] >= 'a' && s[i - 1] <= 'z')) && out->len)
+				ww_buf_putc(out, '-');
+			ww_buf_putc(out, (char)(ch - 'A' + 'a'));
+			dash = 0;
+		} else {
+			dash = 1;
+		}
+	}
+}
+
+static void check_id(vctx *c, ww_def *d, const ww_json *obj)
+{
+	ww_defset *s = c->s;
+	const ww_json *id = ww_json_get(obj, "id");
+	sym_entry *e;
+
+	if (!id || id->type != WW_JSON_STRING)
+		return; /* reported as required / type */
+	push_key(c, "id", 2);
+	if (!id->len) {
+		msg(c, "%s id is empty; expected a non-empty id (it is the DynamoDB key)",
+		    ww_kind_name(c->kind));
+		emit(c, WW_SEV_ERROR, "ddb-key", id->line, id->column, NULL);
+		goto done;
+	}
+	if (id->len > DDB_KEY_MAX) {
+		msg(c, "%s id is %zu bytes; expected at most %u (DynamoDB's key limit)",
+		    ww_kind_name(c->kind), id->len, DDB_KEY_MAX);
+		emit(c, WW_SEV_ERROR, "ddb-key", id->line, id->column, NULL);
+		goto done;
+	}
+	if (!ww_id_valid(id->str, id->len)) {
+		ww_buf sug = WW_BUF_INIT;
+		const char *h = NULL;
+		suggest_id(&sug, id->str, id->len);
+		if (sug.len && ww_id_valid(sug.ptr, sug.len) && strlen(sug.ptr) == sug.len)
+			h = sug.ptr;
+		msg(c, "%s id ", ww_kind_name(c->kind));
+		msg_q(c, id->str, id->len);
+		msg(c, " is not lowercase kebab-case; expected letters a-z, digits and single '-' between them");
+		emit_hint(c, WW_SEV_ERROR, "id-format", id->line, id->column, h);
+		ww_buf_release(&sug);
+	}
+	d->sym = sym_get(&s->syms, id->str, id->len, 1);
+	e = &s->syms.e[d->sym];
+	if (e->first[c->kind] >= 0) {
+		const ww_def *f = &s->defs[c->kind][e->first[c->kind]];
+		msg(c, "duplicate %s id ", ww_kind_name(c->kind));
+		msg_q(c, id->str, id->len);
+		msg(c, "; first defined at %s:%u:%u; expected ids unique among %s", f->file, f->line,
+		    f->column, ww_kind_plural(c->kind));
+		emit(c, WW_SEV_ERROR, "duplicate-id", id->line, id->column, NULL);
+		d->sym = NOSYM;
+	} else {
+		e->first[c->kind] = (int32_t)c->def;
+	}
+	if (s->opts.keep_bodies)
+		d->id = id->str;
+done:
+	pop(c);
+}
+
+static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *file,
+		    const char *container, long index)
+{
+	vctx c = { 0 };
+	ww_def *d;
+
+	c.s = s;
+	c.file = file;
+	c.container = container;
+	c.index = index;
+	c.kind = kind;
+	if (obj->type != WW_JSON_OBJECT) {
+		msg(&c, "a %s is %s; expected an object", ww_kind_name(kind), json_type_name(obj));
+		emit(&c, WW_SEV_ERROR, "type", obj->line, obj->column, NULL);
+		goto done;
+	}
+	if (s->ndefs[kind] == s->defcap[kind]) {
+		s->defcap[kind] = s->defcap[kind] ? s->defcap[kind] * 2 : 64;
+		s->defs[kind] = ww_xrealloc(s->defs[kind], s->defcap[kind] * sizeof(ww_def));
+	}
+	c.def = (uint32_t)s->ndefs[kind];
+	d = &s->defs[kind][s->ndefs[kind]++];
+	memset(d, 0, sizeof(*d));
+	d->kind = kind;
+	d->sym = NOSYM;
+	d->emoji = NOSYM;
+	d->file = file;
+	d->line = obj->line;
+	d->column = obj->column;
+	d->container = container;
+	d->index = index;
+	if (s->opts.keep_bodies)
+		d->body = obj;
+	check_id(&c, d, obj);
+	check_object(&c, obj, ww_model_of(kind));
+	if (kind == WW_KIND_TICKET) {
+		check_areas(&c, obj);
+		check_win_condition(&c, obj);
+		check_betting(&c, obj);
+		check_pool(&c, obj);
+	} else if (kind == WW_KIND_PRIZE) {
+		const ww_json *em = get_typed(obj, "emoji", WW_JSON_STRING);
+		if (em)
+			d->emoji = sym_get(&s->syms, em->str, em->len, 1);
+	}
+	check_item_size(&c, obj);
+done:
+	ww_buf_release(&c.tmp);
+	ww_buf_release(&c.path);
+}
+
+static void on_duplicate(void *ctx, const ww_json *m, const ww_json *first)
+{
+	void **a = ctx;
+	ww_defset *s = a[0];
+	const char *file = a[1];
+	ww_buf b = WW_BUF_INIT;
+
+	ww_buf_puts(&b, "duplicate member name ");
+	put_quoted(&b, m->key, m->key_len);
+	ww_buf_printf(&b, " in one object (first at %u:%u); expected each name once",
+		      first->key_line, first->key_column);
+	ww_diags_add(&s->diags, WW_SEV_ERROR, "json-duplicate-key", file, m->key_line, m->key_column,
+		     NULL, NULL, ww_buf_cstr(&b));
+	ww_buf_release(&b);
+}
+
+static ww_json_doc *new_doc(ww_defset *s, ww_json_doc *local)
+{
+	if (!s->opts.keep_bodies)
+		return local;
+	if (s->ndocs == s->doccap) {
+		s->doccap = s->doccap ? s->doccap * 2 : 16;
+		s->docs = ww_xrealloc(s->docs, s->doccap * sizeof(*s->docs));
+	}
+	memset(&s->docs[s->ndocs], 0, sizeof(*s->docs));
+	return &s->docs[s->ndocs++];
+}
+
+static int parse(ww_defset *s, ww_json_doc *doc, const char *file, unsigned first_line,
+		 const char *data, size_t len)
+{
+	ww_json_error err;
+	void *ctx[2];
+
+	ctx[0] = s;
+	ctx[1] = (void *)(uintptr_t)file;
+	if (!ww_json_parse(doc, data, len, first_line, &err, on_duplicate, ctx))
+		return 0;
+	ww_diags_add(&s->diags, WW_SEV_ERROR, err.code, file, err.line, err.column, NULL, NULL,
+		     err.message);
+	if (s->opts.keep_bodies)
+		s->ndocs--;
+	return WW_EINVALID;
+}
+
+int ww_defset_add_document(ww_defset *s, const char *file, const char *data, size_t len, int kind)
+{
+	ww_json_doc local = WW_JSON_DOC_INIT, *doc = new_doc(s, &local);
+	const ww_json *root, *m, *e;
+	long i;
+	int rc = 0;
+
+	file = intern_file(s, file);
+	if ((rc = parse(s, doc, file, 1, data, len)))
+		goto done;
+	root = doc->root;
+	if (kind >= 0 && kind < WW_KIND_COUNT) {
+		if (root->type != WW_JSON_ARRAY) {
+			ww_defset_add_diag(s, WW_SEV_ERROR, "shape", file, root->line, root->column, "",
+					   "the file is %s; expected a JSON array of %s (the kind from the file name or --kind)",
+					   json_type_name(root), ww_kind_plural((ww_kind)kind));
+			rc = WW_EINVALID;
+			goto done;
+		}
+		for (i = 0, e = root->child; e; e = e->next, i++)
+			add_def(s, (ww_kind)kind, e, file, "", i);
+		goto done;
+	}
+	if (root->type != WW_JSON_OBJECT) {
+		ww_defset_add_diag(s, WW_SEV_ERROR, root->type == WW_JSON_ARRAY ? "kind-unknown" : "shape",
+				   file, root->line, root->column, "",
+				   root->type == WW_JSON_ARRAY
+					   ? "the file is an array but its kind is not known; expected a file named prizes, scratchers, tickets or stores, or --kind"
+					   : "the file is %s; expected an object with prizes, scratchers, tickets or stores, or an array of one kind",
+				   json_type_name(root));
+		rc = WW_EINVALID;
+		goto done;
+	}
+	for (m = root->child; m; m = m->next) {
+		int k = m->duplicate ? -2 : ww_kind_parse(m->key);
+		ww_buf p = WW_BUF_INIT;
+		if (k == -2)
+			continue;
+		ww_buf_puts(&p, "/");
+		ww_buf_put(&p, m->key, m->key_len);
+		if (k < 0 || strcmp(m->key, kind_plurals[k])) {
+			const char *h = ww_did_you_mean(m->key, kind_plurals, WW_KIND_COUNT);
+			ww_buf mb = WW_BUF_INIT;
+			ww_buf hb = WW_BUF_INIT;
+			ww_buf_puts(&mb, "unknown member ");
+			put_quoted(&mb, m->key, m->key_len);
+			ww_buf_puts(&mb, " in the export; expected prizes, scratchers, tickets or stores");
+			if (h)
+				ww_buf_printf(&hb, "did you mean '%s'?", h);
+			ww_diags_add(&s->diags, s->opts.strict ? WW_SEV_ERROR : WW_SEV_WARNING,
+				     "unknown-field", file, m->key_line, m->key_column, p.ptr,
+				     h ? hb.ptr : NULL, mb.ptr);
+			ww_buf_release(&mb);
+			ww_buf_release(&hb);
+		} else if (m->type != WW_JSON_ARRAY) {
+			ww_defset_add_diag(s, WW_SEV_ERROR, "type", file, m->line, m->column, p.ptr,
+					   "%s is %s; expected an array", m->key, json_type_name(m));
+		} else {
+			for (i = 0, e = m->child; e; e = e->next, i++)
+				add_def(s, (ww_kind)k, e, file, kind_plurals[k], i);
+		}
+		ww_buf_release(&p);
+	}
+done:
+	ww_json_doc_release(&local);
+	return rc;
+}
+
+int ww_defset_add_line(ww_defset *s, const char *file, unsigned line, const char *data, size_t len,
+		       ww_kind kind)
+{
+	ww_json_doc local = WW_JSON_DOC_INIT, *doc = new_doc(s, &local);
+	int rc;
+
+	file = intern_file(s, file);
+	if ((rc = parse(s, doc, file, line, data, len)))
+		goto done;
+	add_def(s, kind, doc->root, file, NULL, 0);
+done:
+	ww_json_doc_release(&local);
+	return rc;
+}
+
+/* ---- Checks across definitions ----------------------------------------- */
+static void def_path(ww_buf *b, const ww_def *d, const char *suffix)
+{
+	ww_buf_clear(b);
+	put_prefix(b, d->container, d->index);
+	ww_buf_puts(b, suffix);
+}
+
+static const char **ids_of(const ww_defset *s, ww_kind k, size_t *n)
+{
+	const char **v = ww_xmalloc((s->ndefs[k] + 1) * sizeof(*v));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < s->ndefs[k]; i++)
+		if (s->defs[k][i].sym != NOSYM)
+			v[(*n)++] = sym_str(&s->syms, s->defs[k][i].sym);
+	return v;
+}
+
+static void check_refs(ww_defset *s)
+{
+	const char **cands[WW_KIND_COUNT] = { NULL };
+	size_t ncands[WW_KIND_COUNT] = { 0 };
+	ww_buf path = WW_BUF_INIT, m = WW_BUF_INIT, h = WW_BUF_INIT;
+	size_t i, j;
+	int k, unchecked[WW_KIND_COUNT] = { 0 };
+
+	for (i = 0; i < s->nrefs; i++) {
+		const ref_rec *r = &s->refs[i];
+		const ww_def *d = &s->defs[r->kind == WW_KIND_PRIZE ? WW_KIND_TICKET : WW_KIND_STORE][r->def];
+		int32_t first = s->syms.e[r->target].first[r->kind];
+		const char *sug;
+
+		if (!s->ndefs[r->kind]) {
+			unchecked[r->kind] = 1;
+			continue;
+		}
+		if (first >= 0) {
+			s->defs[r->kind][first].used = 1;
+			continue;
+		}
+		if (!cands[r->kind])
+			cands[r->kind] = ids_of(s, (ww_kind)r->kind, &ncands[r->kind]);
+		sug = ncands[r->kind] <= 100000
+			      ? ww_did_you_mean(sym_str(&s->syms, r->target), cands[r->kind],
+						ncands[r->kind])
+			      : NULL;
+		def_path(&path, d, sym_str(&s->syms, r->path));
+		ww_buf_clear(&m);
+		ww_buf_clear(&h);
+		ww_buf_printf(&m, "%s ", ww_kind_name((ww_kind)r->kind));
+		put_quoted(&m, sym_str(&s->syms, r->target), s->syms.e[r->target].len);
+		ww_buf_printf(&m, " does not exist; expected the id of one of the %zu %s",
+			      s->ndefs[r->kind], ww_kind_plural((ww_kind)r->kind));
+		if (sug)
+			ww_buf_printf(&h, "did you mean '%s'?", sug);
+		ww_diags_add(&s->diags, WW_SEV_ERROR,
+			     r->kind == WW_KIND_PRIZE ? "ref-prize" : "ref-ticket", d->file, r->line,
+			     r->column, path.ptr, sug ? h.ptr : NULL, m.ptr);
+	}
+	for (k = 0; k < WW_KIND_COUNT; k++) {
+		if (!unchecked[k])
+			continue;
+		ww_defset_add_diag(s, WW_SEV_INFO, "ref-unchecked", NULL, 0, 0, "",
+				   "no %s were loaded, so references to %s were not checked",
+				   ww_kind_plural((ww_kind)k), ww_kind_plural((ww_kind)k));
+	}
+	/* Two prizes with one emoji in one ticket's pool: refs of a ticket are
+	 * contiguous, in input order. */
+	for (i = 0; i < s->nrefs; i = j) {
+		for (j = i + 1; j < s->nrefs && s->refs[j].def == s->refs[i].def &&
+				s->refs[j].kind == s->refs[i].kind;
+		     j++)
+			;
+		if (s->refs[i].kind != WW_KIND_PRIZE)
+			continue;
+		for (size_t a = i; a < j; a++) {
+			const ref_rec *ra = &s->refs[a];
+			int32_t pa = s->syms.e[ra->target].first[WW_KIND_PRIZE];
+			if (!ra->pool || pa < 0 || s->defs[WW_KIND_PRIZE][pa].emoji == NOSYM)
+				continue;
+			for (size_t b = i; b < a; b++) {
+				const ref_rec *rb = &s->refs[b];
+				int32_t pb = s->syms.e[rb->target].first[WW_KIND_PRIZE];
+				const ww_def *d;
+				if (!rb->pool || pb < 0 || pb == pa ||
+				    s->defs[WW_KIND_PRIZE][pb].emoji != s->defs[WW_KIND_PRIZE][pa].emoji)
+					continue;
+				d = &s->defs[WW_KIND_TICKET][ra->def];
+				def_path(&path, d, sym_str(&s->syms, ra->path));
+				ww_buf_clear(&m);
+				ww_buf_printf(&m, "prizes '%s' and '%s' in this ticket's pool share the emoji '%s'; match win conditions compare emoji, so they can match each other",
+					      sym_str(&s->syms, rb->target), sym_str(&s->syms, ra->target),
+					      sym_str(&s->syms, s->defs[WW_KIND_PRIZE][pa].emoji));
+				ww_diags_add(&s->diags, WW_SEV_WARNING, "pool-emoji-clash", d->file,
+					     ra->line, ra->column, path.ptr, NULL, m.ptr);
+				break;
+			}
+		}
+	}
+	for (k = 0; k < WW_KIND_COUNT; k++)
+		free(cands[k]);
+	ww_buf_release(&path);
+	ww_buf_release(&m);
+	ww_buf_release(&h);
+}
+
+static void check_unused(ww_defset *s, ww_kind k, ww_kind by, const char *what)
+{
+	ww_buf path = WW_BUF_INIT;
+	size_t i;
+
+	if (!s->ndefs[by])
+		return;
+	for (i = 0; i < s->ndefs[k]; i++) {
+		const ww_def *d = &s->defs[k][i];
+		if (d->used || d->sym == NOSYM)
+			continue;
+		def_path(&path, d, "");
+		ww_defset_add_diag(s, WW_SEV_INFO, k == WW_KIND_TICKET ? "unused-ticket" : "unused-prize",
+				   d->file, d->line, d->column, path.ptr, "%s '%s' is %s",
+				   ww_kind_name(k), sym_str(&s->syms, d->sym), what);
+	}
+	ww_buf_release(&path);
+}
+
+static const ww_diags *sort_src;
+static int diag_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	const ww_diag *p = &sort_src->items[x], *q = &sort_src->items[y];
+	int r;
+
+	if (!p->file != !q->file)
+		return p->file ? 1 : -1;
+	if (p->file && (r = strcmp(p->file, q->file)))
+		return r;
+	if (p->line != q->line)
+		return p->line < q->line ? -1 : 1;
+	if (p->column != q->column)
+		return p->column < q->column ? -1 : 1;
+	return x < y ? -1 : x > y;
+}
+
+/* Order: by file, line, column, then as found (a stable sort). */
+static void sort_diags(ww_diags *d)
+{
+	size_t *idx, i;
+	ww_diag *sorted;
+
+	if (d->n < 2)
+		return;
+	idx = ww_xmalloc(d->n * sizeof(*idx));
+	for (i = 0; i < d->n; i++)
+		idx[i] = i;
+	sort_src = d;
+	qsort(idx, d->n, sizeof(*idx), diag_cmp);
+	sort_src = NULL;
+	sorted = ww_xmalloc(d->cap * sizeof(*sorted));
+	for (i = 0; i < d->n; i++)
+		sorted[i] = d->items[idx[i]];
+	free(d->items);
+	d->items = sorted;
+	free(idx);
+}
+
+void ww_defset_finish(ww_defset *s)
+{
+	if (s->finished)
+		return;
+	s->finished = 1;
+	check_refs(s);
+	check_unused(s, WW_KIND_TICKET, WW_KIND_STORE, "not sold in any store");
+	check_unused(s, WW_KIND_PRIZE, WW_KIND_TICKET, "in no ticket's prize pool");
+	sort_diags(&s->diags);
+}
+
+/* ---- One definition ---------------------------------------------------- */
+ww_kind ww_def_kind(const ww_def *d)
+{
+	return d->kind;
+}
+
+const char *ww_def_id(const ww_def *d)
+{
+	return d && d->id ? d->id : "";
+}
+
+const char *ww_def_file(const ww_def *d)
+{
+	return d->file;
+}
+
+unsigned ww_def_line(const ww_def *d)
+{
+	return d->line;
+}
+
+static void marshal_value(const ww_json *v, const ww_field *f, ww_av *out);
+
+static void marshal_object(const ww_json *obj, const ww_model *m, ww_av *out)
+{
+	const ww_json *v;
+
+	ww_av_set_container(out, WW_AV_M);
+	for (v = obj->child; v; v = v->next) {
+		const ww_field *f;
+		if (v->duplicate || !(f = ww_model_field(m, v->key, v->key_len)) ||
+		    !type_matches(v, f->type))
+			continue;
+		marshal_value(v, f, ww_av_map_add(out, v->key));
+	}
+}
+
+static void marshal_value(const ww_json *v, const ww_field *f, ww_av *out)
+{
+	const ww_json *e;
+	char t[32];
+
+	switch (v->type) {
+	case WW_JSON_STRING:
+		ww_av_set_s(out, v->str, v->len);
+		break;
+	case WW_JSON_NUMBER:
+		ww_num_format(v->num, t);
+		ww_av_set_n(out, t);
+		break;
+	case WW_JSON_TRUE:
+	case WW_JSON_FALSE:
+		ww_av_set_bool(out, v->type == WW_JSON_TRUE);
+		break;
+	case WW_JSON_OBJECT:
+		marshal_object(v, f->model, out);
+		break;
+	case WW_JSON_ARRAY:
+		ww_av_set_container(out, WW_AV_L);
+		for (e = v->child; e; e = e->next) {
+			if (f->type == WW_F_STATE_VALUE) {
+				if (e->type == WW_JSON_STRING)
+					ww_av_set_s(ww_av_list_add(out), e->str, e->len);
+			} else if (type_matches(e, f->item)) {
+				if (f->item == WW_F_OBJECT)
+					marshal_object(e, f->model, ww_av_list_add(out));
+				else
+					ww_av_set_s(ww_av_list_add(out), e->str, e->len);
+			}
+		}
+		break;
+	case WW_JSON_NULL:
+		ww_av_set_null(out);
+		break;
+	}
+}
+
+void ww_def_marshal(const ww_def *d, ww_av *out)
+{
+	ww_av_release(out);
+	if (!d->body) {
+		ww_av_set_container(out, WW_AV_M);
+		return;
+	}
+	marshal_object(d->body, ww_model_of(d->kind), out);
+}
+
+/* RFC 8785 orders member names by their UTF-16 code units. */
+static unsigned next_unit(const unsigned char **p, const unsigned char *end, unsigned *pending)
+{
+	unsigned c, cp;
+	int n, i;
+
+	if (*pending) {
+		c = *pending;
+		*pending = 0;
+		return c;
+	}
+	c = **p;
+	n = c < 0x80 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+	if (end - *p < n)
+		n = (int)(end - *p);
+	cp = n == 1 ? c : c & (0x3f >> (n - 1));
+	for (i = 1; i < n; i++)
+		cp = cp << 6 | ((*p)[i] & 0x3f);
+	*p += n;
+	if (cp >= 0x10000) {
+		cp -= 0x10000;
+		*pending = 0xdc00 | (cp & 0x3ff);
+		return 0xd800 | (cp >> 10);
+	}
+	return cp;
+}
+
+static int utf16_cmp(const char *a, const char *b)
+{
+	const unsigned char *p = (const unsigned char *)a, *q = (const unsigned char *)b;
+	const unsigned char *pe = p + strlen(a), *qe = q + strlen(b);
+	unsigned pp = 0, qp = 0;
+
+	while ((p < pe || pp) && (q < qe || qp)) {
+		unsigned x = next_unit(&p, pe, &pp), y = next_unit(&q, qe, &qp);
+		if (x != y)
+			return x < y ? -1 : 1;
+	}
+	if (p < pe || pp)
+		return 1;
+	if (q < qe || qp)
+		return -1;
+	return 0;
+}
+
+static int member_cmp(const void *a, const void *b)
+{
+	const ww_av_member *x = *(const ww_av_member *const *)a, *y = *(const ww_av_member *const *)b;
+
+	return utf16_cmp(x->name, y->name);
+}
+
+static void canon(ww_buf *out, const ww_av *av)
+{
+	size_t i;
+	double x;
+	char t[32];
+
+	switch (av->type) {
+	case WW_AV_NULL:
+		ww_buf_puts(out, "null");
+		break;
+	case WW_AV_BOOL:
+		ww_buf_puts(out, av->boolean ? "true" : "false");
+		break;
+	case WW_AV_S:
+	case WW_AV_B:
+		ww_buf_put_json_string(out, av->str, av->len);
+		break;
+	case WW_AV_N:
+		if (ww_num_parse(av->str, &x)) {
+			ww_buf_put(out, av->str, av->len);
+		} else {
+			ww_num_format(x, t);
+			ww_buf_puts(out, t);
+		}
+		break;
+	case WW_AV_M: {
+		const ww_av_member **v = ww_xmalloc((av->n + 1) * sizeof(*v));
+		for (i = 0; i < av->n; i++)
+			v[i] = &av->members[i];
+		qsort(v, av->n, sizeof(*v), member_cmp);
+		ww_buf_putc(out, '{');
+		for (i = 0; i < av->n; i++) {
+			if (i)
+				ww_buf_putc(out, ',');
+			ww_buf_put_json_string(out, v[i]->name, strlen(v[i]->name));
+			ww_buf_putc(out, ':');
+			canon(out, &v[i]->value);
+		}
+		ww_buf_putc(out, '}');
+		free(v);
+		break;
+	}
+	case WW_AV_L:
+	case WW_AV_SS:
+	case WW_AV_NS:
+	case WW_AV_BS:
+		ww_buf_putc(out, '[');
+		for (i = 0; i < av->n; i++) {
+			if (i)
+				ww_buf_putc(out, ',');
+			canon(out, &av->members[i].value);
+		}
+		ww_buf_putc(out, ']');
+		break;
+	}
+}
+
+void ww_av_canonical(const ww_av *item, ww_buf *out)
+{
+	canon(out, item);
+}
+
+void ww_av_hash(const ww_av *item, char hex_out[65])
+{
+	ww_buf b = WW_BUF_INIT;
+
+	canon(&b, item);
+	ww_sha256_hex(b.ptr ? b.ptr : "", b.len, hex_out);
+	ww_buf_release(&b);
+}
+
+void ww_def_canonical(const ww_def *d, ww_buf *out)
+{
+	ww_av item = WW_AV_INIT;
+
+	ww_def_marshal(d, &item);
+	canon(out, &item);
+	ww_av_release(&item);
+}
+
+void ww_def_hash(const ww_def *d, char hex_out[65])
+{
+	ww_av item = WW_AV_INIT;
+
+	ww_def_marshal(d, &item);
+	ww_av_hash(&item, hex_out);
+	ww_av_release(&item);
+}
+
+void ww_defs_schema(ww_buf *out)
+{
+	ww_schema_write(out);
+}

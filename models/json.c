@@ -1,0 +1,673 @@
+#include "models/json.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+
+struct ww_json_block {
+	ww_json_block *prev;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+void *ww_json_alloc(ww_json_doc *doc, size_t n)
+{
+	ww_json_block *b = doc->blocks;
+	void *p;
+
+	n = (n + 7) & ~(size_t)7;
+	if (!b || b->cap - b->used < n) {
+		size_t cap = b ? b->cap * 2 : 4096;
+		if (cap > (1u << 20))
+			cap = 1u << 20;
+		if (cap < n)
+			cap = n;
+		b = ww_xmalloc(sizeof(*b) + cap);
+		b->prev = doc->blocks;
+		b->used = 0;
+		b->cap = cap;
+		doc->blocks = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+void ww_json_doc_release(ww_json_doc *doc)
+{
+	ww_json_block *b, *prev;
+
+	if (!doc)
+		return;
+	for (b = doc->blocks; b; b = prev) {
+		prev = b->prev;
+		free(b);
+	}
+	doc->blocks = NULL;
+	doc->root = NULL;
+}
+
+size_t ww_json_doc_size(const ww_json_doc *doc)
+{
+	const ww_json_block *b;
+	size_t n = 0;
+
+	for (b = doc->blocks; b; b = b->prev)
+		n += b->cap + sizeof(*b);
+	return n;
+}
+
+const ww_json *ww_json_get(const ww_json *obj, const char *name)
+{
+	const ww_json *m;
+
+	if (!obj || obj->type != WW_JSON_OBJECT)
+		return NULL;
+	for (m = obj->child; m; m = m->next)
+		if (!m->duplicate && !strcmp(m->key, name))
+			return m;
+	return NULL;
+}
+
+typedef struct {
+	ww_json_doc *doc;
+	const char *p, *end;
+	const char *line_start;
+	size_t wide;          /* continuation bytes on this line so far */
+	unsigned line;
+	ww_json_error *err;
+	ww_json_dup_fn on_dup;
+	void *dup_ctx;
+	ww_buf scratch;
+} parser;
+
+static unsigned column_at(const parser *ps, const char *at)
+{
+	return (unsigned)((size_t)(at - ps->line_start) - ps->wide + 1);
+}
+
+static int fail_at(parser *ps, const char *at, const char *code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int fail_at(parser *ps, const char *at, const char *code, const char *fmt, ...)
+{
+	va_list ap;
+
+	ps->err->code = code;
+	ps->err->line = ps->line;
+	ps->err->column = column_at(ps, at);
+	va_start(ap, fmt);
+	vsnprintf(ps->err->message, sizeof(ps->err->message), fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* What the parser found at `p`, for messages: a quoted character or "end of
+ * input". */
+static const char *found(const parser *ps, char buf[24])
+{
+	unsigned char c;
+
+	if (ps->p >= ps->end)
+		return "end of input";
+	c = (unsigned char)*ps->p;
+	if (c == 0)
+		return "a NUL byte";
+	if (c < 0x20 || c >= 0x7f)
+		snprintf(buf, 24, "byte 0x%02x", c);
+	else
+		snprintf(buf, 24, "'%c'", c);
+	return buf;
+}
+
+static int fail_unexpected(parser *ps, const char *expected)
+{
+	char b[24];
+
+	if (ps->p < ps->end && *ps->p == 0)
+		return fail_at(ps, ps->p, "json-nul", "NUL byte in the input; expected %s", expected);
+	return fail_at(ps, ps->p, "json-syntax", "unexpected %s; expected %s", found(ps, b), expected);
+}
+
+static void skip_ws(parser *ps)
+{
+	const char *p = ps->p;
+
+	while (p < ps->end) {
+		char c = *p;
+		if (c == ' ' || c == '\t' || c == '\r') {
+			p++;
+		} else if (c == '\n') {
+			p++;
+			ps->line++;
+			ps->line_start = p;
+			ps->wide = 0;
+		} else {
+			break;
+		}
+	}
+	ps->p = p;
+}
+
+static ww_json *new_node(parser *ps, ww_json_type t, const char *at)
+{
+	ww_json *n = ww_json_alloc(ps->doc, sizeof(*n));
+
+	memset(n, 0, sizeof(*n));
+	n->type = t;
+	n->line = ps->line;
+	n->column = column_at(ps, at);
+	return n;
+}
+
+/* Length of a valid UTF-8 sequence at p (lead byte >= 0x80), or 0. */
+static int utf8_seq(const unsigned char *p, const unsigned char *end)
+{
+	unsigned c = p[0];
+	int n;
+	unsigned cp, min;
+
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f, min = 0x80;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f, min = 0x800;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07, min = 0x10000;
+	else
+		return 0;
+	if (end - p < n)
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+static void put_utf8(ww_buf *b, unsigned cp)
+{
+	char u[4];
+
+	if (cp < 0x80) {
+		ww_buf_putc(b, (char)cp);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | cp >> 6), u[1] = (char)(0x80 | (cp & 0x3f));
+		ww_buf_put(b, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | cp >> 12), u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		ww_buf_put(b, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | cp >> 18), u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f)), u[3] = (char)(0x80 | (cp & 0x3f));
+		ww_buf_put(b, u, 4);
+	}
+}
+
+static int hex4(const char *p, unsigned *out)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* A string at ps->p (the opening quote). Stores the decoded text. */
+static int parse_string(parser *ps, const char **out, size_t *out_len)
+{
+	const char *p = ps->p + 1, *start = p, *end = ps->end;
+	ww_buf *b = &ps->scratch;
+	char *s;
+
+	/* Fast path: no escapes. */
+	for (;;) {
+		unsigned char c;
+		if (p >= end) {
+			ps->p = p;
+			return fail_at(ps, p, "json-syntax", "unterminated string; expected '\"'");
+		}
+		c = (unsigned char)*p;
+		if (c == '"' || c == '\\')
+			break;
+		if (c < 0x20) {
+			ps->p = p;
+			if (c == 0)
+				return fail_at(ps, p, "json-nul", "NUL byte inside a string");
+			return fail_at(ps, p, "json-syntax",
+					"control character 0x%02x inside a string; expected it escaped", c);
+		}
+		if (c >= 0x80) {
+			int n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+			if (!n) {
+				ps->p = p;
+				return fail_at(ps, p, "json-utf8", "invalid UTF-8 byte 0x%02x in a string", c);
+			}
+			p += n;
+			ps->wide += (size_t)n - 1;
+			continue;
+		}
+		p++;
+	}
+	if (*p == '"') {
+		size_t n = (size_t)(p - start);
+		s = ww_json_alloc(ps->doc, n + 1);
+		memcpy(s, start, n);
+		s[n] = '\0';
+		*out = s;
+		*out_len = n;
+		ps->p = p + 1;
+		return 0;
+	}
+	/* Slow path: escapes. */
+	ww_buf_clear(b);
+	ww_buf_put(b, start, (size_t)(p - start));
+	for (;;) {
+		unsigned char c;
+		if (p >= end) {
+			ps->p = p;
+			return fail_at(ps, p, "json-syntax", "unterminated string; expected '\"'");
+		}
+		c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			unsigned cp, lo;
+			const char *esc = p;
+			if (end - p < 2) {
+				ps->p = end;
+				return fail_at(ps, end, "json-syntax", "unterminated string; expected '\"'");
+			}
+			switch (p[1]) {
+			case '"': ww_buf_putc(b, '"'); p += 2; continue;
+			case '\\': ww_buf_putc(b, '\\'); p += 2; continue;
+			case '/': ww_buf_putc(b, '/'); p += 2; continue;
+			case 'b': ww_buf_putc(b, '\b'); p += 2; continue;
+			case 'f': ww_buf_putc(b, '\f'); p += 2; continue;
+			case 'n': ww_buf_putc(b, '\n'); p += 2; continue;
+			case 'r': ww_buf_putc(b, '\r'); p += 2; continue;
+			case 't': ww_buf_putc(b, '\t'); p += 2; continue;
+			case 'u': break;
+			default:
+				ps->p = p;
+				return fail_at(ps, p, "json-syntax", "invalid escape '\\%c' in a string",
+					       p[1] >= 0x20 && p[1] < 0x7f ? p[1] : '?');
+			}
+			if (end - p < 6 || hex4(p + 2, &cp)) {
+				ps->p = p;
+				return fail_at(ps, p, "json-syntax",
+					       "invalid \\u escape; expected four hex digits");
+			}
+			p += 6;
+			if (cp >= 0xd800 && cp <= 0xdbff) {
+				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) ||
+				    lo < 0xdc00 || lo > 0xdfff) {
+					ps->p = esc;
+					return fail_at(ps, esc, "json-utf8",
+						       "lone surrogate \\u%04x in a string", cp);
+				}
+				p += 6;
+				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
+				ps->p = esc;
+				return fail_at(ps, esc, "json-utf8", "lone surrogate \\u%04x in a string", cp);
+			} else if (cp == 0) {
+				ps->p = esc;
+				return fail_at(ps, esc, "json-nul", "\\u0000 (NUL) inside a string");
+			}
+			put_utf8(b, cp);
+			continue;
+		}
+		if (c < 0x20) {
+			ps->p = p;
+			if (c == 0)
+				return fail_at(ps, p, "json-nul", "NUL byte inside a string");
+			return fail_at(ps, p, "json-syntax",
+				       "control character 0x%02x inside a string; expected it escaped", c);
+		}
+		if (c >= 0x80) {
+			int n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
+			if (!n) {
+				ps->p = p;
+				return fail_at(ps, p, "json-utf8", "invalid UTF-8 byte 0x%02x in a string", c);
+			}
+			ww_buf_put(b, p, (size_t)n);
+			p += n;
+			ps->wide += (size_t)n - 1;
+			continue;
+		}
+		ww_buf_putc(b, (char)c);
+		p++;
+	}
+	s = ww_json_alloc(ps->doc, b->len + 1);
+	memcpy(s, ww_buf_cstr(b), b->len);
+	s[b->len] = '\0';
+	*out = s;
+	*out_len = b->len;
+	ps->p = p + 1;
+	return 0;
+}
+
+static const double pow10_exact[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+				      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+
+static int parse_number(parser *ps, ww_json *n)
+{
+	const char *p = ps->p, *start = p, *end = ps->end;
+	uint64_t mant = 0;
+	int digits = 0, frac = 0, exp = 0, exp_sign = 1, neg = 0, has_exp = 0;
+	char tmp[64], *copy = tmp;
+	double v;
+
+	if (*p == '-')
+		neg = 1, p++;
+	if (p >= end || *p < '0' || *p > '9') {
+		ps->p = p;
+		return fail_unexpected(ps, "a digit");
+	}
+	if (*p == '0') {
+		p++;
+		if (p < end && *p >= '0' && *p <= '9') {
+			ps->p = p;
+			return fail_at(ps, start, "json-number", "leading zero in number; expected no leading zeros");
+		}
+	} else {
+		for (; p < end && *p >= '0' && *p <= '9'; p++) {
+			if (digits < 19)
+				mant = mant * 10 + (uint64_t)(*p - '0');
+			digits++;
+		}
+	}
+	if (p < end && *p == '.') {
+		p++;
+		if (p >= end || *p < '0' || *p > '9') {
+			ps->p = p;
+			return fail_unexpected(ps, "a digit after the decimal point");
+		}
+		for (; p < end && *p >= '0' && *p <= '9'; p++) {
+			if (digits < 19) {
+				mant = mant * 10 + (uint64_t)(*p - '0');
+				if (mant)
+					digits++;
+				frac++;
+			} else {
+				digits++;
+			}
+		}
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		has_exp = 1;
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			exp_sign = *p++ == '-' ? -1 : 1;
+		if (p >= end || *p < '0' || *p > '9') {
+			ps->p = p;
+			return fail_unexpected(ps, "a digit in the exponent");
+		}
+		for (; p < end && *p >= '0' && *p <= '9'; p++)
+			if (exp < 100000)
+				exp = exp * 10 + (*p - '0');
+	}
+	ps->p = p;
+	/* Exact fast path (Clinger): at most 15 digits and a power of ten that
+	 * is itself exact make one correctly rounded operation. */
+	if (digits <= 15 && mant < (1ull << 53)) {
+		int e = exp_sign * exp - frac;
+		if (!has_exp && !frac) {
+			n->num = neg ? -(double)mant : (double)mant;
+			return 0;
+		}
+		if (e >= -22 && e <= 22) {
+			v = (double)mant;
+			v = e < 0 ? v / pow10_exact[-e] : v * pow10_exact[e];
+			n->num = neg ? -v : v;
+			return 0;
+		}
+	}
+	if ((size_t)(p - start) >= sizeof(tmp))
+		copy = ww_xmalloc((size_t)(p - start) + 1);
+	memcpy(copy, start, (size_t)(p - start));
+	copy[p - start] = '\0';
+	errno = 0;
+	v = strtod(copy, NULL);
+	if (isinf(v)) {
+		fail_at(ps, start, "json-number",
+			"number is too large for a double; expected a magnitude below 1.8e308");
+		goto done;
+	}
+	if (v == 0 && errno == ERANGE) {
+		fail_at(ps, start, "json-number",
+			"number is too small for a double; expected 0 or a magnitude above 5e-324");
+		goto done;
+	}
+	n->num = v;
+done:
+	if (copy != tmp)
+		free(copy);
+	return ps->err->code ? -1 : 0;
+}
+
+static int literal(parser *ps, const char *word, size_t len)
+{
+	if ((size_t)(ps->end - ps->p) < len || memcmp(ps->p, word, len))
+		return fail_unexpected(ps, "a value");
+	ps->p += len;
+	return 0;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+	const ww_json *x = *(const ww_json *const *)a, *y = *(const ww_json *const *)b;
+	size_t n = x->key_len < y->key_len ? x->key_len : y->key_len;
+	int c = memcmp(x->key, y->key, n);
+
+	if (c)
+		return c;
+	if (x->key_len != y->key_len)
+		return x->key_len < y->key_len ? -1 : 1;
+	/* equal names: input order, so the first one stays "first" */
+	if (x->key_line != y->key_line)
+		return x->key_line < y->key_line ? -1 : 1;
+	return x->key_column < y->key_column ? -1 : x->key_column > y->key_column;
+}
+
+static int same_key(const ww_json *a, const ww_json *b)
+{
+	return a->key_len == b->key_len && !memcmp(a->key, b->key, a->key_len);
+}
+
+/* Mark members whose name an earlier member already has. Small objects
+ * compare pairwise; large ones (an attack, or generated data) sort. */
+static void find_duplicates(parser *ps, ww_json *obj)
+{
+	ww_json *m, *o;
+
+	if (obj->len <= 16) {
+		for (m = obj->child; m; m = m->next)
+			for (o = obj->child; o != m; o = o->next)
+				if (!o->duplicate && same_key(o, m)) {
+					m->duplicate = 1;
+					if (ps->on_dup)
+						ps->on_dup(ps->dup_ctx, m, o);
+					break;
+				}
+	} else {
+		ww_json **v = ww_xmalloc(obj->len * sizeof(*v));
+		size_t i = 0, j;
+		for (m = obj->child; m; m = m->next)
+			v[i++] = m;
+		qsort(v, obj->len, sizeof(*v), key_cmp);
+		for (i = 0; i < obj->len; i = j) {
+			for (j = i + 1; j < obj->len && same_key(v[i], v[j]); j++) {
+				v[j]->duplicate = 1;
+				if (ps->on_dup)
+					ps->on_dup(ps->dup_ctx, v[j], v[i]);
+			}
+		}
+		free(v);
+	}
+}
+
+static int parse_value(parser *ps, ww_json **out, int depth);
+
+static int parse_container(parser *ps, ww_json *n, int depth)
+{
+	int is_obj = n->type == WW_JSON_OBJECT;
+	char close = is_obj ? '}' : ']';
+	ww_json **tail = &n->child;
+
+	if (depth >= WW_JSON_MAX_DEPTH)
+		return fail_at(ps, ps->p, "json-depth",
+			       "nesting deeper than %d levels; expected at most %d", WW_JSON_MAX_DEPTH,
+			       WW_JSON_MAX_DEPTH);
+	ps->p++;
+	skip_ws(ps);
+	if (ps->p < ps->end && *ps->p == close) {
+		ps->p++;
+		return 0;
+	}
+	for (;;) {
+		ww_json *v;
+		const char *key = NULL;
+		size_t key_len = 0;
+		unsigned kl = 0, kc = 0;
+
+		if (is_obj) {
+			if (ps->p >= ps->end || *ps->p != '"')
+				return fail_unexpected(ps, n->len ? "a member name in double quotes"
+								  : "a member name or '}'");
+			kl = ps->line;
+			kc = column_at(ps, ps->p);
+			if (parse_string(ps, &key, &key_len))
+				return -1;
+			skip_ws(ps);
+			if (ps->p >= ps->end || *ps->p != ':')
+				return fail_unexpected(ps, "':' after the member name");
+			ps->p++;
+			skip_ws(ps);
+		}
+		if (parse_value(ps, &v, depth + 1))
+			return -1;
+		if (is_obj) {
+			v->key = key;
+			v->key_len = key_len;
+			v->key_line = kl;
+			v->key_column = kc;
+		}
+		*tail = v;
+		tail = &v->next;
+		n->len++;
+		skip_ws(ps);
+		if (ps->p < ps->end && *ps->p == ',') {
+			ps->p++;
+			skip_ws(ps);
+			continue;
+		}
+		if (ps->p < ps->end && *ps->p == close) {
+			ps->p++;
+			break;
+		}
+		return fail_unexpected(ps, is_obj ? "',' or '}'" : "',' or ']'");
+	}
+	if (is_obj)
+		find_duplicates(ps, n);
+	return 0;
+}
+
+static int parse_value(parser *ps, ww_json **out, int depth)
+{
+	ww_json *n;
+
+	if (ps->p >= ps->end)
+		return fail_unexpected(ps, "a value");
+	switch (*ps->p) {
+	case '{':
+		n = new_node(ps, WW_JSON_OBJECT, ps->p);
+		*out = n;
+		return parse_container(ps, n, depth);
+	case '[':
+		n = new_node(ps, WW_JSON_ARRAY, ps->p);
+		*out = n;
+		return parse_container(ps, n, depth);
+	case '"':
+		n = new_node(ps, WW_JSON_STRING, ps->p);
+		*out = n;
+		return parse_string(ps, &n->str, &n->len);
+	case 't':
+		*out = new_node(ps, WW_JSON_TRUE, ps->p);
+		return literal(ps, "true", 4);
+	case 'f':
+		*out = new_node(ps, WW_JSON_FALSE, ps->p);
+		return literal(ps, "false", 5);
+	case 'n':
+		*out = new_node(ps, WW_JSON_NULL, ps->p);
+		return literal(ps, "null", 4);
+	default:
+		if (*ps->p == '-' || (*ps->p >= '0' && *ps->p <= '9')) {
+			n = new_node(ps, WW_JSON_NUMBER, ps->p);
+			*out = n;
+			return parse_number(ps, n);
+		}
+		return fail_unexpected(ps, "a value");
+	}
+}
+
+int ww_json_parse(ww_json_doc *doc, const char *data, size_t len, unsigned first_line,
+		  ww_json_error *err, ww_json_dup_fn on_dup, void *dup_ctx)
+{
+	parser ps = { 0 };
+	int rc = -1;
+
+	ww_json_doc_release(doc);
+	memset(err, 0, sizeof(*err));
+	ps.doc = doc;
+	ps.p = data;
+	ps.end = data + len;
+	ps.line = first_line ? first_line : 1;
+	ps.line_start = data;
+	ps.err = err;
+	ps.on_dup = on_dup;
+	ps.dup_ctx = dup_ctx;
+	if (len >= 3 && !memcmp(data, "\xef\xbb\xbf", 3)) {
+		ps.p += 3;
+		ps.line_start = ps.p; /* columns count from after the BOM */
+	}
+	skip_ws(&ps);
+	if (ps.p >= ps.end) {
+		fail_at(&ps, ps.p, "json-empty", "no JSON value in the input; expected a value");
+		goto done;
+	}
+	if (parse_value(&ps, &doc->root, 0))
+		goto done;
+	skip_ws(&ps);
+	if (ps.p < ps.end) {
+		fail_unexpected(&ps, "end of input after the value");
+		goto done;
+	}
+	rc = 0;
+done:
+	ww_buf_release(&ps.scratch);
+	if (rc)
+		ww_json_doc_release(doc);
+	return rc;
+}

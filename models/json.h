@@ -1,0 +1,76 @@
+#ifndef WW_MODELS_JSON_H
+#define WW_MODELS_JSON_H
+
+#include <stddef.h>
+
+/*
+ * wwseed's own JSON reader (RFC 8259), built for diagnostics: every value
+ * and member name carries its line and column (1-based; columns count
+ * characters, not bytes), invalid UTF-8, NUL bytes and lone surrogates are
+ * rejected, nesting is limited, numbers keep their double value, and
+ * duplicate member names are reported without stopping the parse. A UTF-8
+ * byte order mark at the start is skipped. All nodes live in one arena
+ * freed with the document.
+ */
+typedef enum {
+	WW_JSON_NULL = 0,
+	WW_JSON_FALSE,
+	WW_JSON_TRUE,
+	WW_JSON_NUMBER,
+	WW_JSON_STRING,
+	WW_JSON_ARRAY,
+	WW_JSON_OBJECT
+} ww_json_type;
+
+#define WW_JSON_MAX_DEPTH 64
+
+typedef struct ww_json ww_json;
+struct ww_json {
+	ww_json_type type;
+	unsigned line, column;     /* where the value starts */
+	double num;                /* NUMBER */
+	const char *str;           /* STRING: decoded UTF-8, NUL-terminated */
+	size_t len;                /* STRING: bytes; ARRAY/OBJECT: members */
+	const char *key;           /* member name inside an object, else NULL */
+	size_t key_len;
+	unsigned key_line, key_column;
+	int duplicate;             /* a later member with an earlier member's name */
+	ww_json *child, *next;     /* first member; next sibling */
+};
+
+typedef struct ww_json_block ww_json_block;
+typedef struct {
+	ww_json *root;
+	ww_json_block *blocks;     /* the arena */
+} ww_json_doc;
+
+#define WW_JSON_DOC_INIT { NULL, NULL }
+
+typedef struct {
+	const char *code;          /* json-syntax, json-utf8, json-nul, json-depth,
+				      json-number, json-empty (static) */
+	unsigned line, column;
+	char message[200];
+} ww_json_error;
+
+/* Called for each duplicate member name, at the later occurrence. */
+typedef void (*ww_json_dup_fn)(void *ctx, const ww_json *member, const ww_json *first);
+
+/*
+ * Parse `len` bytes into `doc` (released first). Positions start at line
+ * `first_line`. Returns 0, or -1 with `err` filled at the first error that
+ * stops the parse (the document is then released).
+ */
+int ww_json_parse(ww_json_doc *doc, const char *data, size_t len, unsigned first_line,
+		  ww_json_error *err, ww_json_dup_fn on_dup, void *dup_ctx);
+void ww_json_doc_release(ww_json_doc *doc);
+
+/* The member of `obj` named `name` (the first, duplicates skipped), or NULL. */
+const ww_json *ww_json_get(const ww_json *obj, const char *name);
+/* Bytes the document's arena holds (for the benchmark's memory figures). */
+size_t ww_json_doc_size(const ww_json_doc *doc);
+
+/* Allocate from the document's arena (8-byte aligned, never NULL). */
+void *ww_json_alloc(ww_json_doc *doc, size_t n);
+
+#endif
