@@ -177,6 +177,11 @@ static int url_host(const char *url, char *out, size_t n, int *is_https)
 	return 0;
 }
 
+int ww_http_url_host(const char *url, char *out, size_t n)
+{
+	return url_host(url, out, n, NULL);
+}
+
 int ww_http_url_is_loopback(const char *url)
 {
 	char host[256];

@@ -65,4 +65,8 @@ void ww_http_response_release(ww_http_response *r);
 /* 1 if the URL's host is a loopback address or "localhost". */
 int ww_http_url_is_loopback(const char *url);
 
+/* The host of an absolute URL (no brackets, port or user) into `out`;
+ * returns 0, or -1 when the URL has none or it does not fit. */
+int ww_http_url_host(const char *url, char *out, size_t n);
+
 #endif
