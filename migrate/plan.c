@@ -1,0 +1,463 @@
+#include "migrate/plan.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/error.h"
+#include "common/log.h"
+
+#define TABLE_TAG "_table"
+
+void ww_plan_init(ww_plan *p, const ww_layout *layout)
+{
+	memset(p, 0, sizeof(*p));
+	p->layout = layout;
+	ww_av_set_container(&p->remote, WW_AV_L);
+}
+
+static void change_release(ww_change *c)
+{
+	size_t i;
+
+	free(c->id);
+	free(c->table);
+	ww_av_release(&c->key);
+	ww_av_release(&c->fields);
+	ww_av_release(&c->item);
+	free(c->remote_hash);
+	free(c->remote_created);
+	free(c->remote_updated);
+	for (i = 0; i < c->nchanged; i++)
+		free(c->changed[i]);
+	free(c->changed);
+	free(c->err_type);
+	free(c->err_message);
+	free(c->err_request_id);
+}
+
+void ww_plan_release(ww_plan *p)
+{
+	size_t i;
+
+	if (!p)
+		return;
+	for (i = 0; i < p->n; i++)
+		change_release(&p->items[i]);
+	free(p->items);
+	p->items = NULL;
+	p->n = p->cap = p->nlocal = 0;
+	ww_av_release(&p->remote);
+}
+
+static ww_change *add_change(ww_plan *p)
+{
+	ww_change *c;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 64;
+		p->items = ww_xrealloc(p->items, p->cap * sizeof(*p->items));
+	}
+	c = &p->items[p->n++];
+	memset(c, 0, sizeof(*c));
+	return c;
+}
+
+void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields, const char *hash)
+{
+	ww_change *c = add_change(p);
+
+	c->type = WW_CHANGE_CREATE;
+	c->kind = k;
+	c->id = ww_xstrdup(id);
+	c->table = ww_xstrdup(p->layout->kinds[k].table);
+	ww_layout_key_of(p->layout, k, id, &c->key);
+	ww_av_copy(&c->fields, fields);
+	snprintf(c->hash, sizeof(c->hash), "%s", hash);
+	p->nlocal = p->n;
+}
+
+void ww_plan_add_remote(ww_plan *p, const char *table, const ww_av *item)
+{
+	ww_av *copy = ww_av_list_add(&p->remote);
+	ww_av *tag;
+
+	ww_av_copy(copy, item);
+	tag = ww_av_map_get_mut(copy, TABLE_TAG);
+	if (!tag)
+		tag = ww_av_map_add(copy, TABLE_TAG);
+	ww_av_set_s(tag, table, strlen(table));
+}
+
+/* "table\x1ekey1\x1fkey2": how locals and remote items are matched. */
+static char *match_key(const ww_layout *l, ww_kind k, const char *table, const ww_av *item)
+{
+	ww_buf b = WW_BUF_INIT;
+	size_t i;
+
+	ww_buf_puts(&b, table);
+	ww_buf_putc(&b, '\x1e');
+	for (i = 0; i < l->kinds[k].nkeys; i++) {
+		const ww_av *v = ww_av_map_get(item, l->kinds[k].keys[i].name);
+		if (i)
+			ww_buf_putc(&b, '\x1f');
+		if (v && v->type == WW_AV_S)
+			ww_buf_put(&b, v->str, v->len);
+	}
+	return ww_buf_detach(&b);
+}
+
+typedef struct {
+	char *key;
+	size_t idx;
+} key_index;
+
+static int cmp_key_index(const void *a, const void *b)
+{
+	return strcmp(((const key_index *)a)->key, ((const key_index *)b)->key);
+}
+
+static char *meta_str(const ww_av *item, const char *name)
+{
+	const ww_av *m = ww_av_map_get(item, WW_META_ATTR);
+	const char *s = m && m->type == WW_AV_M ? ww_av_map_get_str(m, name) : NULL;
+
+	return s ? ww_xstrdup(s) : NULL;
+}
+
+static void take_remote(const ww_layout *l, ww_change *c, const ww_av *item)
+{
+	char *managed = meta_str(item, "managedBy");
+	const char *s;
+
+	c->remote = 1;
+	c->remote_managed = managed && !strcmp(managed, "wwseed");
+	free(managed);
+	c->remote_hash = meta_str(item, "hash");
+	if (l->created_attr && (s = ww_av_map_get_str(item, l->created_attr)))
+		c->remote_created = ww_xstrdup(s);
+	if (l->updated_attr && (s = ww_av_map_get_str(item, l->updated_attr)))
+		c->remote_updated = ww_xstrdup(s);
+	if (l->version_attr && (s = ww_av_map_get_str(item, l->version_attr))) {
+		c->remote_version = strtol(s, NULL, 10);
+		c->remote_has_version = 1;
+	}
+}
+
+void ww_plan_diff(ww_plan *p)
+{
+	key_index *idx = NULL;
+	size_t i, nlocal = p->nlocal;
+
+	if (p->diffed)
+		return;
+	p->diffed = 1;
+	idx = ww_xcalloc(nlocal ? nlocal : 1, sizeof(*idx));
+	for (i = 0; i < nlocal; i++) {
+		idx[i].key = match_key(p->layout, p->items[i].kind, p->items[i].table, &p->items[i].key);
+		idx[i].idx = i;
+	}
+	qsort(idx, nlocal, sizeof(*idx), cmp_key_index);
+	for (i = 0; i < p->remote.n; i++) {
+		const ww_av *item = &p->remote.members[i].value;
+		const char *table = ww_av_map_get_str(item, TABLE_TAG);
+		ww_kind k;
+		char *id = NULL;
+		key_index want, *hit;
+
+		if (!table || !ww_layout_match(p->layout, table, item, &k, &id))
+			continue;
+		want.key = match_key(p->layout, k, table, item);
+		hit = nlocal ? bsearch(&want, idx, nlocal, sizeof(*idx), cmp_key_index) : NULL;
+		free(want.key);
+		if (hit) {
+			take_remote(p->layout, &p->items[hit->idx], item);
+		} else {
+			char *managed = meta_str(item, "managedBy");
+			if (managed && !strcmp(managed, "wwseed")) {
+				ww_change *c = add_change(p);
+				c->type = WW_CHANGE_ORPHAN;
+				c->kind = k;
+				c->id = id;
+				id = NULL;
+				c->table = ww_xstrdup(table);
+				ww_layout_key_of(p->layout, k, c->id, &c->key);
+				take_remote(p->layout, c, item);
+			}
+			free(managed);
+		}
+		free(id);
+	}
+	for (i = 0; i < nlocal; i++) {
+		ww_change *c = &p->items[i];
+		if (!c->remote)
+			c->type = WW_CHANGE_CREATE;
+		else if (c->remote_managed && c->remote_hash && !strcmp(c->remote_hash, c->hash))
+			c->type = WW_CHANGE_UNCHANGED;
+		else
+			c->type = WW_CHANGE_UPDATE;
+		free(idx[i].key);
+	}
+	free(idx);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void ww_plan_set_changed(ww_change *c, const ww_layout *l, const ww_av *remote_item)
+{
+	ww_av remote = WW_AV_INIT;
+	size_t i;
+
+	for (i = 0; i < c->nchanged; i++)
+		free(c->changed[i]);
+	free(c->changed);
+	c->changed = NULL;
+	c->nchanged = 0;
+	ww_item_strip(&remote, l, c->kind, remote_item);
+	c->changed = ww_xcalloc(c->fields.n + remote.n + 1, sizeof(char *));
+	for (i = 0; i < c->fields.n; i++) {
+		const ww_av_member *m = &c->fields.members[i];
+		const ww_av *r = ww_av_map_get(&remote, m->name);
+		if (!r || !ww_av_equal(r, &m->value))
+			c->changed[c->nchanged++] = ww_xstrdup(m->name);
+	}
+	for (i = 0; i < remote.n; i++)
+		if (!ww_av_map_get(&c->fields, remote.members[i].name))
+			c->changed[c->nchanged++] = ww_xstrdup(remote.members[i].name);
+	qsort(c->changed, c->nchanged, sizeof(char *), cmp_str);
+	ww_av_release(&remote);
+}
+
+int ww_plan_build_items(ww_plan *p, const ww_item_meta *meta)
+{
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->n; i++) {
+		ww_change *c = &p->items[i];
+		ww_item_prev prev = { c->remote_created, c->remote_version };
+
+		if (c->type == WW_CHANGE_ORPHAN) {
+			c->wcu = 1;
+			continue;
+		}
+		rc = ww_item_build(&c->item, p->layout, c->kind, c->id, &c->fields, c->hash, meta,
+				   c->remote ? &prev : NULL);
+		if (rc)
+			return rc;
+		c->wcu = ww_item_wcu(&c->item);
+	}
+	return 0;
+}
+
+const char *ww_plan_table(const ww_tables *tables, const ww_change *c)
+{
+	return ww_tables_name(tables, c->table);
+}
+
+void ww_plan_count(const ww_plan *p, int prune, ww_plan_counts *out)
+{
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < p->n; i++) {
+		const ww_change *c = &p->items[i];
+		out->n[c->kind][c->type]++;
+		out->total[c->type]++;
+		if (c->type == WW_CHANGE_CREATE || c->type == WW_CHANGE_UPDATE ||
+		    (c->type == WW_CHANGE_ORPHAN && prune))
+			out->wcu += c->wcu;
+	}
+}
+
+const char *ww_change_type_name(ww_change_type t)
+{
+	static const char *const names[] = { "create", "update", "unchanged", "orphaned" };
+	return t < WW_CHANGE_NTYPES ? names[t] : "?";
+}
+
+const char *ww_outcome_name(ww_outcome o)
+{
+	static const char *const names[] = { "pending", "created", "updated", "unchanged", "deleted",
+					     "kept", "conflict", "skipped", "failed" };
+	return o < WW_OUTCOME_NTYPES ? names[o] : "?";
+}
+
+/* ---- Reading the tables ---------------------------------------------- */
+
+/* The logical tables the layout uses, each once. */
+static size_t layout_tables(const ww_layout *l, const char *out[WW_KIND_COUNT], ww_kind first[WW_KIND_COUNT])
+{
+	size_t n = 0, k, j;
+
+	for (k = 0; k < WW_KIND_COUNT; k++) {
+		for (j = 0; j < n; j++)
+			if (!strcmp(out[j], l->kinds[k].table))
+				break;
+		if (j == n) {
+			first[n] = (ww_kind)k;
+			out[n++] = l->kinds[k].table;
+		}
+	}
+	return n;
+}
+
+static int scan_table(ww_plan *p, ww_ddb *ddb, const char *logical, const char *physical, ww_kind k)
+{
+	const ww_layout *l = p->layout;
+	ww_av names = WW_AV_INIT, items = WW_AV_INIT, last = WW_AV_INIT, start = WW_AV_INIT;
+	ww_buf proj = WW_BUF_INIT;
+	ww_ddb_expr expr = { 0 };
+	ww_ddb_read r = { 0 };
+	ww_ddb_error err;
+	char ph[16];
+	size_t i;
+	int rc = 0;
+
+	ww_av_set_container(&names, WW_AV_M);
+	for (i = 0; i < l->kinds[k].nkeys; i++) {
+		snprintf(ph, sizeof(ph), "#k%zu", i);
+		ww_av_set_s(ww_av_map_add(&names, ph), l->kinds[k].keys[i].name,
+			    strlen(l->kinds[k].keys[i].name));
+		ww_buf_printf(&proj, "%s%s", i ? ", " : "", ph);
+	}
+	ww_av_set_s(ww_av_map_add(&names, "#w"), WW_META_ATTR, strlen(WW_META_ATTR));
+	ww_av_set_s(ww_av_map_add(&names, "#h"), "hash", 4);
+	ww_av_set_s(ww_av_map_add(&names, "#m"), "managedBy", 9);
+	ww_buf_puts(&proj, ", #w.#h, #w.#m");
+	if (l->created_attr) {
+		ww_av_set_s(ww_av_map_add(&names, "#c"), l->created_attr, strlen(l->created_attr));
+		ww_buf_puts(&proj, ", #c");
+	}
+	if (l->updated_attr) {
+		ww_av_set_s(ww_av_map_add(&names, "#u"), l->updated_attr, strlen(l->updated_attr));
+		ww_buf_puts(&proj, ", #u");
+	}
+	if (l->version_attr) {
+		ww_av_set_s(ww_av_map_add(&names, "#v"), l->version_attr, strlen(l->version_attr));
+		ww_buf_puts(&proj, ", #v");
+	}
+	expr.projection = ww_buf_cstr(&proj);
+	expr.names = &names;
+	r.table = physical;
+	r.expr = &expr;
+	r.consistent = 1;
+	for (;;) {
+		rc = ww_ddb_scan(ddb, &r, &items, &last, &err);
+		if (rc)
+			goto done;
+		for (i = 0; i < items.n; i++)
+			ww_plan_add_remote(p, logical, &items.members[i].value);
+		if (last.type != WW_AV_M || last.n == 0)
+			break;
+		ww_av_copy(&start, &last);
+		r.start_key = &start;
+	}
+done:
+	ww_av_release(&names);
+	ww_av_release(&items);
+	ww_av_release(&last);
+	ww_av_release(&start);
+	ww_buf_release(&proj);
+	return rc;
+}
+
+/* BatchGetItem the updates of one table in full, 100 keys a call, and name
+ * their changed fields. */
+static int fetch_updates(ww_plan *p, ww_ddb *ddb, const char *logical, const char *physical)
+{
+	ww_av keys = WW_AV_INIT, items = WW_AV_INIT, unprocessed = WW_AV_INIT;
+	size_t i, j, nkeys;
+	int rc = 0, rounds;
+
+	ww_av_set_container(&keys, WW_AV_L);
+	for (i = 0; i < p->nlocal; i++) {
+		ww_change *c = &p->items[i];
+		if (c->type == WW_CHANGE_UPDATE && !strcmp(c->table, logical))
+			ww_av_copy(ww_av_list_add(&keys), &c->key);
+	}
+	ww_av_set_container(&items, WW_AV_L);
+	for (i = 0; i < keys.n; i += 100) {
+		ww_av batch = WW_AV_INIT;
+		nkeys = keys.n - i < 100 ? keys.n - i : 100;
+		ww_av_set_container(&batch, WW_AV_L);
+		for (j = 0; j < nkeys; j++)
+			ww_av_copy(ww_av_list_add(&batch), &keys.members[i + j].value);
+		for (rounds = 0; batch.n && rounds < 10; rounds++) {
+			ww_av_set_container(&unprocessed, WW_AV_L);
+			/* ww_ddb_batch_get takes an array of keys: the list's values. */
+			{
+				ww_av *arr = ww_xcalloc(batch.n, sizeof(ww_av));
+				for (j = 0; j < batch.n; j++)
+					arr[j] = batch.members[j].value;
+				rc = ww_ddb_batch_get(ddb, physical, arr, batch.n, NULL, 1, &items,
+						      &unprocessed, NULL);
+				free(arr);
+			}
+			if (rc)
+				break;
+			ww_av_release(&batch);
+			batch = unprocessed;
+			unprocessed = (ww_av)WW_AV_INIT;
+		}
+		ww_av_release(&batch);
+		if (rc)
+			goto done;
+	}
+	for (i = 0; i < items.n; i++) {
+		const ww_av *item = &items.members[i].value;
+		ww_kind k;
+		char *id = NULL;
+		if (!ww_layout_match(p->layout, logical, item, &k, &id))
+			continue;
+		for (j = 0; j < p->nlocal; j++) {
+			ww_change *c = &p->items[j];
+			if (c->type == WW_CHANGE_UPDATE && c->kind == k && !strcmp(c->id, id) &&
+			    !strcmp(c->table, logical)) {
+				ww_plan_set_changed(c, p->layout, item);
+				break;
+			}
+		}
+		free(id);
+	}
+done:
+	ww_av_release(&keys);
+	ww_av_release(&items);
+	ww_av_release(&unprocessed);
+	return rc;
+}
+
+int ww_plan_read(ww_plan *p, ww_ddb *ddb, const ww_tables *tables)
+{
+	const char *logical[WW_KIND_COUNT];
+	ww_kind first[WW_KIND_COUNT];
+	size_t n, i;
+	int rc = 0;
+
+	n = layout_tables(p->layout, logical, first);
+	for (i = 0; i < n; i++) {
+		const char *physical = ww_tables_name(tables, logical[i]);
+		if (!physical)
+			return ww_error_set(WW_EINVALID, "layout '%s' names table '%s', which is not one of prizes, scratchers, tickets, stores, game-data",
+					    p->layout->name, logical[i]);
+		rc = scan_table(p, ddb, logical[i], physical, first[i]);
+		if (rc == WW_ENOTFOUND) {
+			ww_buf msg = WW_BUF_INIT;
+			ww_tables_describe(&msg, tables, (ww_table_id)ww_table_parse(logical[i]));
+			rc = ww_error_set(WW_ENOTFOUND, "%s", ww_buf_cstr(&msg));
+			ww_buf_release(&msg);
+		}
+		if (rc)
+			return rc;
+	}
+	ww_plan_diff(p);
+	for (i = 0; i < n; i++) {
+		rc = fetch_updates(p, ddb, logical[i], ww_tables_name(tables, logical[i]));
+		if (rc)
+			return rc;
+	}
+	return 0;
+}

@@ -1,0 +1,117 @@
+#ifndef WW_MIGRATE_PLAN_H
+#define WW_MIGRATE_PLAN_H
+
+#include <stddef.h>
+
+#include "aws/ddb.h"
+#include "common/av.h"
+#include "migrate/item.h"
+#include "migrate/layout.h"
+#include "migrate/resolve.h"
+
+/*
+ * The plan: every local definition as create, update, unchanged, and every
+ * item wwseed manages that is no longer defined as orphaned, with the write
+ * capacity an apply would consume. Built in steps so each can be tested on
+ * its own: add the local definitions, add what the tables hold (keys and
+ * hashes only), diff, fetch the items to update in full to name the fields
+ * that change, build the items to write.
+ */
+typedef enum {
+	WW_CHANGE_CREATE = 0,
+	WW_CHANGE_UPDATE,
+	WW_CHANGE_UNCHANGED,
+	WW_CHANGE_ORPHAN,
+	WW_CHANGE_NTYPES
+} ww_change_type;
+
+/* What happened to a change when applied. */
+typedef enum {
+	WW_OUTCOME_PENDING = 0, /* not attempted (interrupted, or plan only) */
+	WW_OUTCOME_CREATED,
+	WW_OUTCOME_UPDATED,
+	WW_OUTCOME_UNCHANGED,
+	WW_OUTCOME_DELETED,
+	WW_OUTCOME_KEPT,     /* orphan left in place (no --prune) */
+	WW_OUTCOME_CONFLICT, /* condition failed: changed since plan read it */
+	WW_OUTCOME_SKIPPED,  /* conflict skipped (--on-conflict skip) */
+	WW_OUTCOME_FAILED,   /* error or retries exhausted */
+	WW_OUTCOME_NTYPES
+} ww_outcome;
+
+typedef struct {
+	ww_change_type type;
+	ww_kind kind;
+	char *id;
+	char *table;            /* logical table ("prizes", "game-data") */
+	ww_av key;              /* M */
+	ww_av fields;           /* local definition fields; NULL for orphans */
+	char hash[65];          /* local content hash; "" for orphans */
+	/* What plan read from the table. */
+	int remote;             /* the key exists in the table */
+	int remote_managed;     /* _wwseed.managedBy = "wwseed" */
+	char *remote_hash;      /* _wwseed.hash or NULL */
+	char *remote_created;   /* layout's createdAt or NULL */
+	char *remote_updated;   /* layout's updatedAt or NULL */
+	long remote_version;    /* layout's version counter */
+	int remote_has_version;
+	char **changed;         /* top-level fields that differ (updates) */
+	size_t nchanged;
+	/* Built for the apply. */
+	ww_av item;             /* the item to put (creates, updates) */
+	unsigned wcu;
+	/* Filled by the apply. */
+	ww_outcome outcome;
+	int attempts;
+	char *err_type, *err_message, *err_request_id;
+} ww_change;
+
+typedef struct {
+	const ww_layout *layout; /* borrowed */
+	ww_change *items;
+	size_t n, cap;
+	size_t nlocal;           /* locals first, then orphans after diff */
+	ww_av remote;            /* L of M: what the tables hold, tagged "_table" */
+	int diffed;
+} ww_plan;
+
+void ww_plan_init(ww_plan *p, const ww_layout *layout);
+void ww_plan_release(ww_plan *p);
+
+/* Add a local definition: its fields (copied) and content hash. */
+void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields,
+		       const char *hash);
+/* Add one item read from logical table `table` (keys, hash, managedBy and
+ * bookkeeping; copied). */
+void ww_plan_add_remote(ww_plan *p, const char *table, const ww_av *item);
+/* Classify every local definition and find the orphans. Call once, after
+ * the last add. */
+void ww_plan_diff(ww_plan *p);
+/* For one update: compare the full remote item with the local fields and
+ * record the top-level fields that differ (sorted). */
+void ww_plan_set_changed(ww_change *c, const ww_layout *l, const ww_av *remote_item);
+/* Build every create's and update's item with `meta` and count WCU. */
+int ww_plan_build_items(ww_plan *p, const ww_item_meta *meta);
+
+/* Read what the tables hold: for each table the layout uses, a paginated
+ * Scan with a projection of the key, _wwseed.hash, _wwseed.managedBy and
+ * the bookkeeping attributes, then ww_plan_diff and a BatchGetItem of the
+ * items to update. WW_ENOTFOUND when a table does not exist (the message
+ * lists what resolution tried). */
+int ww_plan_read(ww_plan *p, ww_ddb *ddb, const ww_tables *tables);
+
+/* The physical table of a change (borrowed from `tables`). */
+const char *ww_plan_table(const ww_tables *tables, const ww_change *c);
+
+/* Counts by kind and change type, and the WCU an apply would consume. */
+typedef struct {
+	size_t n[WW_KIND_COUNT][WW_CHANGE_NTYPES];
+	size_t total[WW_CHANGE_NTYPES];
+	unsigned wcu;          /* puts (KB rounded up) + deletes when prune */
+} ww_plan_counts;
+void ww_plan_count(const ww_plan *p, int prune, ww_plan_counts *out);
+
+const char *ww_change_type_name(ww_change_type t);
+const char *ww_outcome_name(ww_outcome o);
+
+#endif
