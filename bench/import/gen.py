@@ -2,8 +2,9 @@
 """Synthetic game definitions at scale for the import benchmark.
 
     gen.py defs N OUTDIR
-        writes OUTDIR/{prizes,scratchers,tickets,stores}.json (JSON arrays, the
-        files `wwseed validate|import DIR` read) and OUTDIR/items.jsonl (one
+        writes OUTDIR/defs/{prizes,scratchers,tickets,stores}.json (JSON
+        arrays, the files `wwseed validate|import DIR` read) and
+        OUTDIR/items.jsonl (one
         line per definition: {"kind": K, "item": <DynamoDB JSON item>}, the
         item wwseed writes minus its `_wwseed` metadata map), deterministic
         for a given N.
@@ -130,12 +131,19 @@ def ticket(i, prize_ids, nprizes):
     return t
 
 
-def store(i, ticket_ids):
+def store(i, ticket_ids, nst):
     sid = slug("store", i)
-    n = 4 + i % 5
     nt = len(ticket_ids)
-    ids = [ticket_ids[(i * 13 + k * 101) % nt] for k in range(n)]
-    ids = list(dict.fromkeys(ids))  # no duplicates
+    # every ticket is sold somewhere: ticket j is in store j % nst; then a
+    # few more picked across the range, 4 to 8 in all
+    ids = [ticket_ids[j] for j in range(i, nt, nst)]
+    n = max(len(ids), 4 + i % 5)
+    k = 0
+    while len(ids) < n and k < 50:
+        t = ticket_ids[(i * 13 + k * 101) % nt]
+        if t not in ids:
+            ids.append(t)
+        k += 1
     return {"id": sid, "name": title(sid), "description": "Store number %d" % (i + 1),
             "unlockRequirement": (i % 10) * 100, "ticketIds": ids,
             "icon": EMOJI[(i + 5) % len(EMOJI)]}
@@ -168,13 +176,14 @@ def gen_defs(n, out):
     scratchers = [scratcher(i) for i in range(ns)]
     tickets = [ticket(i, pids, np_) for i in range(nt)]
     tids = [t["id"] for t in tickets]
-    stores = [store(i, tids) for i in range(nst)]
-    os.makedirs(out, exist_ok=True)
+    stores = [store(i, tids, nst) for i in range(nst)]
+    ddir = os.path.join(out, "defs")
+    os.makedirs(ddir, exist_ok=True)
     kinds = [("prizes", prizes), ("scratchers", scratchers), ("tickets", tickets),
              ("stores", stores)]
     raw = 0
     for name, defs in kinds:
-        with open(os.path.join(out, name + ".json"), "w", encoding="utf-8") as f:
+        with open(os.path.join(ddir, name + ".json"), "w", encoding="utf-8") as f:
             json.dump(defs, f, ensure_ascii=False, indent=1)
             f.write("\n")
     with open(os.path.join(out, "items.jsonl"), "w", encoding="utf-8") as f:
@@ -185,7 +194,7 @@ def gen_defs(n, out):
                 raw += len(line.encode())
                 f.write(line + "\n")
     print("%d definitions: %d prizes, %d scratchers, %d tickets, %d stores -> %s"
-          % (n, np_, ns, nt, nst, out), file=sys.stderr)
+          % (n, np_, ns, nt, nst, ddir), file=sys.stderr)
 
 
 def cli_requests(items_path, out, mapping, every):

@@ -219,21 +219,21 @@ class Bench:
         return Dynalite(st) if name == "dynalite" else Sink(st)
 
     def gen(self, n):
-        d = os.path.join(self.args.work, "defs-%d" % n)
-        stamp = os.path.join(d, ".gen-" + str(os.path.getmtime(os.path.join(HERE, "gen.py"))))
+        g = os.path.join(self.args.work, "gen-%d" % n)
+        stamp = os.path.join(g, ".gen-" + str(os.path.getmtime(os.path.join(HERE, "gen.py"))))
         if not os.path.exists(stamp):
-            shutil.rmtree(d, ignore_errors=True)
-            subprocess.check_call([sys.executable, os.path.join(HERE, "gen.py"), "defs", str(n), d])
+            shutil.rmtree(g, ignore_errors=True)
+            subprocess.check_call([sys.executable, os.path.join(HERE, "gen.py"), "defs", str(n), g])
             open(stamp, "w").close()
-        return d
+        return os.path.join(g, "defs")
 
     def cli_files(self, n, d, every):
         rd = os.path.join(self.args.work, "cli-%d-every%d" % (n, every))
         stamp = os.path.join(rd, ".done")
-        if not os.path.exists(stamp) or os.path.getmtime(stamp) < os.path.getmtime(os.path.join(d, "items.jsonl")):
+        if not os.path.exists(stamp) or os.path.getmtime(stamp) < os.path.getmtime(os.path.join(d, "..", "items.jsonl")):
             shutil.rmtree(rd, ignore_errors=True)
             subprocess.check_call([sys.executable, os.path.join(HERE, "gen.py"), "cli-requests",
-                                   os.path.join(d, "items.jsonl"), rd, "--every", str(every)]
+                                   os.path.join(d, "..", "items.jsonl"), rd, "--every", str(every)]
                                   + ["%s=%s" % (k, k) for k in KINDS], stdout=subprocess.DEVNULL)
             open(stamp, "w").close()
         files = sorted(f for f in os.listdir(rd) if f.endswith(".json"))
