@@ -1,0 +1,65 @@
+# Shell helpers for tests that put tests/support/faultproxy.py between a
+# client and the local server. Source after tests/lib.sh.
+#
+#   fp_start NAME [faultproxy options...]   starts a proxy in front of
+#       $WWSEED_TEST_ENDPOINT; sets FP_URL (http://127.0.0.1:PORT) and
+#       FP_DIR ($T/fp-NAME: stats.json, log, port, pid, creds_port)
+#   fp_stop NAME                             SIGTERM by pid, waits
+#   fp_stat NAME EXPR                        a value from the stats file,
+#       EXPR a python expression over `s` (e.g. 's["faults"]["throttle"]')
+#   fp_wait NAME EXPR TIMEOUT_S              waits until EXPR is true
+# Every proxy started here is stopped when the script exits.
+FAULTPROXY=$ROOT/tests/support/faultproxy.py
+_fp_names=()
+
+fp_start() {
+  local name=$1; shift
+  FP_DIR=$T/fp-$name
+  rm -rf "$FP_DIR"; mkdir -p "$FP_DIR"
+  python3 "$FAULTPROXY" --upstream "${FP_UPSTREAM:-$WWSEED_TEST_ENDPOINT}" \
+    --port-file "$FP_DIR/port" --stats-file "$FP_DIR/stats.json" --log-file "$FP_DIR/log" "$@" \
+    >"$FP_DIR/out" 2>&1 &
+  echo $! >"$FP_DIR/pid"
+  _fp_names+=("$name")
+  local i
+  for i in $(seq 1 250); do
+    [[ -s $FP_DIR/port ]] && break
+    kill -0 "$(cat "$FP_DIR/pid")" 2>/dev/null || break
+    sleep 0.02
+  done
+  if [[ ! -s $FP_DIR/port ]]; then
+    echo "# faultproxy $name did not start:"; sed 's/^/#   /' "$FP_DIR/out"; return 1
+  fi
+  FP_URL=http://127.0.0.1:$(cat "$FP_DIR/port")
+}
+
+fp_stop() {
+  local dir=$T/fp-$1 pid
+  [[ -f $dir/pid ]] || return 0
+  pid=$(cat "$dir/pid")
+  kill -TERM "$pid" 2>/dev/null
+  local i
+  for i in $(seq 1 250); do kill -0 "$pid" 2>/dev/null || break; sleep 0.02; done
+  kill -KILL "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  rm -f "$dir/pid"
+  return 0
+}
+
+fp_stop_all() { local n; for n in "${_fp_names[@]}"; do fp_stop "$n"; done; }
+
+fp_stat() {
+  python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))' \
+    "$T/fp-$1/stats.json" "$2"
+}
+
+fp_wait() { # fp_wait NAME EXPR TIMEOUT_S: 0 when EXPR became true
+  local deadline=$((SECONDS + $3))
+  while ((SECONDS < deadline)); do
+    [[ $(fp_stat "$1" "bool($2)" 2>/dev/null) == True ]] && return 0
+    sleep 0.02
+  done
+  return 1
+}
+
+trap 'fp_stop_all; exit $_failed' EXIT
