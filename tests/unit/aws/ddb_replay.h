@@ -186,6 +186,7 @@ static inline int replay_send(void *ctx, const ww_http_request *req, ww_http_res
 		fail_msg("no fixture %s.res", name);
 	if (!strncmp(res, "NETWORK", 7)) {
 		rc = ww_error_set(WW_ENETWORK, "connection to '%s' dropped: recv failure", req->url);
+		out->elapsed_ms = r->elapsed_ms;
 		goto done;
 	}
 	body = replay_split(res);
