@@ -383,7 +383,7 @@ static int parse_number(parser *ps, ww_json *n)
 		neg = 1, p++;
 	if (p >= end || *p < '0' || *p > '9') {
 		ps->p = p;
-		return fail_unexpected(ps, "a digit");
+		return fail_at(ps, start, "json-number", "malformed number; expected a digit after '-'");
 	}
 	if (*p == '0') {
 		p++;
@@ -402,7 +402,8 @@ static int parse_number(parser *ps, ww_json *n)
 		p++;
 		if (p >= end || *p < '0' || *p > '9') {
 			ps->p = p;
-			return fail_unexpected(ps, "a digit after the decimal point");
+			return fail_at(ps, start, "json-number",
+				       "malformed number; expected a digit after the decimal point");
 		}
 		for (; p < end && *p >= '0' && *p <= '9'; p++) {
 			if (digits < 19) {
@@ -422,7 +423,8 @@ static int parse_number(parser *ps, ww_json *n)
 			exp_sign = *p++ == '-' ? -1 : 1;
 		if (p >= end || *p < '0' || *p > '9') {
 			ps->p = p;
-			return fail_unexpected(ps, "a digit in the exponent");
+			return fail_at(ps, start, "json-number",
+				       "malformed number; expected a digit in the exponent");
 		}
 		for (; p < end && *p >= '0' && *p <= '9'; p++)
 			if (exp < 100000)

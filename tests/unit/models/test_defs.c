@@ -1,0 +1,309 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/av.h"
+#include "common/buf.h"
+#include "common/num.h"
+#include "models/defs.h"
+
+static void read_file(const char *path, ww_buf *out)
+{
+	FILE *f = fopen(path, "rb");
+	char chunk[65536];
+	size_t n;
+
+	assert_non_null(f);
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		ww_buf_put(out, chunk, n);
+	fclose(f);
+}
+
+/* The four seed files, each an array of its kind, kept. */
+static ww_defset *load_seeds(void)
+{
+	ww_defs_options o = { 1, 1 };
+	ww_defset *s = ww_defset_new(&o);
+	int k;
+
+	for (k = 0; k < WW_KIND_COUNT; k++) {
+		ww_buf data = WW_BUF_INIT;
+		char path[64];
+		snprintf(path, sizeof(path), "seeds/%s.json", ww_kind_plural((ww_kind)k));
+		read_file(path, &data);
+		assert_int_equal(ww_defset_add_document(s, path, data.ptr, data.len, k), 0);
+		ww_buf_release(&data);
+	}
+	ww_defset_finish(s);
+	return s;
+}
+
+static const ww_def *find(const ww_defset *s, ww_kind k, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < ww_defset_count(s, k); i++)
+		if (!strcmp(ww_def_id(ww_defset_get(s, k, i)), id))
+			return ww_defset_get(s, k, i);
+	fail_msg("no %s '%s'", ww_kind_name(k), id);
+	return NULL;
+}
+
+static void test_defs_seeds_are_valid(void **state)
+{
+	ww_defset *s = load_seeds();
+
+	(void)state;
+	assert_int_equal(ww_defset_diags(s)->count[WW_SEV_ERROR], 0);
+	assert_int_equal(ww_defset_count(s, WW_KIND_PRIZE), 15);
+	assert_int_equal(ww_defset_count(s, WW_KIND_SCRATCHER), 6);
+	assert_int_equal(ww_defset_count(s, WW_KIND_TICKET), 8);
+	assert_int_equal(ww_defset_count(s, WW_KIND_STORE), 3);
+	assert_string_equal(ww_def_file(find(s, WW_KIND_TICKET, "grid")), "seeds/tickets.json");
+	ww_defset_free(s);
+}
+
+/* Rewrites every number the way another client might send it back
+ * ("%.17g", exponent form), which must not change the hash. */
+static void renumber(ww_av *av)
+{
+	size_t i;
+
+	if (av->type == WW_AV_N) {
+		double x;
+		char t[64];
+		assert_int_equal(ww_num_parse(av->str, &x), 0);
+		snprintf(t, sizeof(t), "%.17e", x);
+		ww_av_set_n(av, t);
+	}
+	for (i = 0; i < av->n; i++)
+		renumber(&av->members[i].value);
+}
+
+static void test_defs_item_hash_equals_definition_hash_for_every_seed(void **state)
+{
+	ww_defset *s = load_seeds();
+	int k;
+
+	(void)state;
+	for (k = 0; k < WW_KIND_COUNT; k++) {
+		size_t i;
+		for (i = 0; i < ww_defset_count(s, k); i++) {
+			const ww_def *d = ww_defset_get(s, k, i);
+			ww_av item = WW_AV_INIT;
+			char h1[65], h2[65], h3[65];
+			ww_def_hash(d, h1);
+			ww_def_marshal(d, &item);
+			ww_av_hash(&item, h2);
+			renumber(&item);
+			ww_av_hash(&item, h3);
+			assert_string_equal(h1, h2);
+			assert_string_equal(h1, h3);
+			assert_int_equal(strlen(h1), 64);
+			ww_av_release(&item);
+		}
+	}
+	ww_defset_free(s);
+}
+
+/* The frontend's own export and the split seeds are the same definitions. */
+static void test_defs_export_hashes_equal_seed_hashes(void **state)
+{
+	ww_defs_options o = { 1, 1 };
+	ww_defset *e = ww_defset_new(&o), *s = load_seeds();
+	ww_buf data = WW_BUF_INIT;
+	const char *shared = getenv("WWSEED_SHARED");
+	char path[512];
+	int k;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/game-data/frontend-export.json", shared ? shared : "../shared");
+	read_file(path, &data);
+	assert_int_equal(ww_defset_add_document(e, path, data.ptr, data.len, -1), 0);
+	ww_defset_finish(e);
+	assert_int_equal(ww_defset_diags(e)->n, 0);
+	for (k = 0; k < WW_KIND_COUNT; k++) {
+		size_t i;
+		assert_int_equal(ww_defset_count(e, k), ww_defset_count(s, k));
+		for (i = 0; i < ww_defset_count(e, k); i++) {
+			char a[65], b[65];
+			ww_def_hash(ww_defset_get(e, k, i), a);
+			ww_def_hash(ww_defset_get(s, k, i), b);
+			assert_string_equal(a, b);
+		}
+	}
+	ww_buf_release(&data);
+	ww_defset_free(e);
+	ww_defset_free(s);
+}
+
+static void test_defs_marshal_keeps_numbers_and_native_types(void **state)
+{
+	ww_defset *s = load_seeds();
+	ww_av item = WW_AV_INIT;
+	const ww_av *areas, *a0, *bc;
+
+	(void)state;
+	ww_def_marshal(find(s, WW_KIND_TICKET, "goblin-gold"), &item);
+	assert_int_equal(item.type, WW_AV_M);
+	assert_string_equal(ww_av_map_get_str(&item, "id"), "goblin-gold");
+	assert_int_equal(ww_av_map_get(&item, "goldCost")->type, WW_AV_N);
+	areas = ww_av_map_get(&item, "scratchAreas");
+	assert_int_equal(areas->type, WW_AV_L);
+	a0 = &areas->members[0].value;
+	assert_int_equal(a0->type, WW_AV_M);
+	assert_string_equal(ww_av_map_get_str(a0, "topPercent"), "0.6018822594026548");
+	assert_string_equal(ww_av_map_get_str(a0, "leftPercent"), "0.0802980132450331");
+	assert_null(ww_av_map_get(&item, "targetPrizeId")); /* optional and absent */
+	ww_av_release(&item);
+
+	ww_def_marshal(find(s, WW_KIND_TICKET, "betting-example"), &item);
+	bc = ww_av_map_get(&item, "bettingConfig");
+	assert_int_equal(ww_av_map_get(bc, "enabled")->type, WW_AV_BOOL);
+	assert_int_equal(ww_av_map_get(bc, "enabled")->boolean, 1);
+	ww_av_release(&item);
+	ww_defset_free(s);
+}
+
+/* The canonical form: members sorted, numbers as JavaScript prints them. */
+static void test_defs_canonical_is_sorted_and_exact(void **state)
+{
+	ww_defset *s = load_seeds();
+	ww_buf c = WW_BUF_INIT;
+
+	(void)state;
+	ww_def_canonical(find(s, WW_KIND_PRIZE, "hand-prior-multiply"), &c);
+	assert_string_equal(ww_buf_cstr(&c),
+			    "{\"effects\":{\"handEffect\":{\"amount\":1.5,\"operation\":\"multiply\","
+			    "\"target\":\"prior\"}},\"emoji\":\"\xe2\x9a\xa1\",\"id\":\"hand-prior-multiply\","
+			    "\"name\":\"Prior Boost\",\"value\":\"\xc3\x97" "1.5 Prior\"}");
+	ww_buf_release(&c);
+	ww_defset_free(s);
+}
+
+static ww_defset *one(const char *json, int strict, int keep)
+{
+	ww_defs_options o = { strict, keep };
+	ww_defset *s = ww_defset_new(&o);
+
+	ww_defset_add_document(s, "t.json", json, strlen(json), -1);
+	ww_defset_finish(s);
+	return s;
+}
+
+static void test_defs_unknown_field_warns_or_fails_when_strict(void **state)
+{
+	static const char doc[] = "{\"scratchers\":[{\"id\":\"coin\",\"name\":\"C\",\"description\":\"d\","
+				  "\"symbol\":\"x\",\"scratchRadius\":25,\"scratchradius2\":1}]}";
+	ww_defset *s = one(doc, 0, 1);
+	ww_av item = WW_AV_INIT;
+	const ww_diag *g;
+
+	(void)state;
+	g = &ww_defset_diags(s)->items[0];
+	assert_int_equal(ww_defset_diags(s)->n, 1);
+	assert_int_equal(g->severity, WW_SEV_WARNING);
+	assert_string_equal(g->code, "unknown-field");
+	assert_string_equal(g->path, "/scratchers/0/scratchradius2");
+	assert_int_equal(g->column, 90);
+	/* unknown fields are not imported */
+	ww_def_marshal(ww_defset_get(s, WW_KIND_SCRATCHER, 0), &item);
+	assert_null(ww_av_map_get(&item, "scratchradius2"));
+	assert_int_equal(item.n, 5);
+	ww_av_release(&item);
+	ww_defset_free(s);
+
+	s = one(doc, 1, 1);
+	assert_int_equal(ww_defset_diags(s)->items[0].severity, WW_SEV_ERROR);
+	ww_defset_free(s);
+}
+
+/* JSON Lines without bodies: only ids and references are kept, and the
+ * checks across definitions still run. */
+static void test_defs_lines_without_bodies_check_references(void **state)
+{
+	ww_defs_options o = { 0, 0 };
+	ww_defset *s = ww_defset_new(&o);
+	static const char t1[] = "{\"id\":\"t1\",\"name\":\"T\",\"description\":\"d\",\"scratchAreas\":"
+				 "[{\"id\":\"a\",\"topPercent\":0,\"leftPercent\":0,\"widthPercent\":1,"
+				 "\"heightPercent\":1,\"canvasWidth\":1,\"canvasHeight\":1,\"revealThreshold\":5}],"
+				 "\"revealMechanic\":\"independent\",\"winCondition\":\"match-two\",\"ticketWidth\":1,"
+				 "\"ticketHeight\":1,\"prizeConfigs\":[{\"prizeId\":\"p1\",\"weight\":1},"
+				 "{\"prizeId\":\"p2\",\"weight\":1}]}";
+	static const char p1[] = "{\"id\":\"p1\",\"name\":\"P\",\"value\":\"v\",\"emoji\":\"x\"}";
+	const ww_diags *d;
+
+	(void)state;
+	assert_int_equal(ww_defset_add_line(s, "tickets.jsonl", 7, t1, strlen(t1), WW_KIND_TICKET), 0);
+	assert_int_equal(ww_defset_add_line(s, "prizes.jsonl", 1, p1, strlen(p1), WW_KIND_PRIZE), 0);
+	ww_defset_finish(s);
+	d = ww_defset_diags(s);
+	assert_null(ww_defset_get(s, WW_KIND_TICKET, 0));
+	assert_int_equal(ww_defset_count(s, WW_KIND_TICKET), 1);
+	assert_int_equal(d->count[WW_SEV_ERROR], 1);
+	assert_string_equal(d->items[d->n - 1].code, "ref-prize");
+	assert_string_equal(d->items[d->n - 1].file, "tickets.jsonl");
+	assert_int_equal(d->items[d->n - 1].line, 7);
+	assert_string_equal(d->items[d->n - 1].path, "/prizeConfigs/1/prizeId");
+	ww_defset_free(s);
+}
+
+static void test_defs_kind_names(void **state)
+{
+	(void)state;
+	assert_int_equal(ww_kind_parse("tickets"), WW_KIND_TICKET);
+	assert_int_equal(ww_kind_parse("store"), WW_KIND_STORE);
+	assert_int_equal(ww_kind_parse("ticket-layouts"), -1);
+	assert_string_equal(ww_kind_plural(WW_KIND_SCRATCHER), "scratchers");
+}
+
+static void test_defs_formats(void **state)
+{
+	static const char doc[] = "{\"prizes\":[{\"id\":\"Bad,Id\",\"name\":\"P\",\"value\":\"v\","
+				  "\"emoji\":\"<x>\",\"effects\":{\"achievementId\":\"jackpo\"}}]}";
+	ww_defset *s = one(doc, 0, 0);
+	ww_buf b = WW_BUF_INIT;
+
+	(void)state;
+	ww_diags_format(&b, ww_defset_diags(s), "text", 0);
+	assert_string_equal(ww_buf_cstr(&b),
+			    "t.json:1:18: error[id-format]: prize id 'Bad,Id' is not lowercase kebab-case; expected letters a-z, digits and single '-' between them [/prizes/0/id]\n"
+			    "  hint: did you mean 'bad-id'?\n"
+			    "t.json:1:91: error[ref-achievement]: achievement 'jackpo' does not exist; expected one of: first-scratch, gold-hoarder, lucky-streak, scratch-master, scratch-legend, big-winner, jackpot, collector, ticket-variety, dedicated-player [/prizes/0/effects/achievementId]\n"
+			    "  hint: did you mean 'jackpot'?\n");
+	ww_buf_clear(&b);
+	ww_diags_format(&b, ww_defset_diags(s), "github", 0);
+	assert_non_null(strstr(ww_buf_cstr(&b), "::error file=t.json,line=1,col=18,title=id-format::prize id 'Bad,Id' is"));
+	assert_non_null(strstr(ww_buf_cstr(&b), "%0Ahint: did you mean 'bad-id'?\n"));
+	ww_buf_clear(&b);
+	ww_diags_format(&b, ww_defset_diags(s), "junit", 0);
+	assert_non_null(strstr(ww_buf_cstr(&b), "<failure type=\"id-format\" message=\"prize id &apos;Bad,Id&apos;"));
+	ww_buf_clear(&b);
+	ww_diags_format(&b, ww_defset_diags(s), "json", 0);
+	assert_non_null(strstr(ww_buf_cstr(&b), "\"summary\":{\"errors\":2,\"warnings\":0,\"infos\":0}}"));
+	assert_true(ww_diags_format_valid("junit"));
+	assert_false(ww_diags_format_valid("xml"));
+	ww_buf_release(&b);
+	ww_defset_free(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defs_seeds_are_valid),
+		cmocka_unit_test(test_defs_item_hash_equals_definition_hash_for_every_seed),
+		cmocka_unit_test(test_defs_export_hashes_equal_seed_hashes),
+		cmocka_unit_test(test_defs_marshal_keeps_numbers_and_native_types),
+		cmocka_unit_test(test_defs_canonical_is_sorted_and_exact),
+		cmocka_unit_test(test_defs_unknown_field_warns_or_fails_when_strict),
+		cmocka_unit_test(test_defs_lines_without_bodies_check_references),
+		cmocka_unit_test(test_defs_kind_names),
+		cmocka_unit_test(test_defs_formats),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

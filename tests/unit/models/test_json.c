@@ -1,0 +1,220 @@
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/buf.h"
+#include "models/json.h"
+
+static int dups;
+static unsigned dup_line, dup_col;
+static void on_dup(void *ctx, const ww_json *m, const ww_json *first)
+{
+	(void)ctx;
+	(void)first;
+	dups++;
+	dup_line = m->key_line;
+	dup_col = m->key_column;
+}
+
+static int parse(ww_json_doc *doc, const char *s, size_t len, ww_json_error *err)
+{
+	dups = 0;
+	return ww_json_parse(doc, s, len, 1, err, on_dup, NULL);
+}
+
+static void expect_error(const char *s, size_t len, const char *code, unsigned line, unsigned col)
+{
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+
+	assert_int_equal(parse(&doc, s, len, &err), -1);
+	assert_string_equal(err.code, code);
+	if (err.line != line || err.column != col)
+		fail_msg("%s: error at %u:%u, want %u:%u (%s)", s, err.line, err.column, line, col,
+			 err.message);
+	assert_null(doc.root);
+}
+
+static void test_json_positions_count_characters(void **state)
+{
+	static const char s[] = "{\n  \"a\": [1, \"\xf0\x9f\xaa\x99\", true],\n\t\"b\": null\n}";
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+	const ww_json *a, *b, *e;
+
+	(void)state;
+	assert_int_equal(parse(&doc, s, strlen(s), &err), 0);
+	a = ww_json_get(doc.root, "a");
+	assert_int_equal(a->line, 2);
+	assert_int_equal(a->column, 8);
+	assert_int_equal(a->key_column, 3);
+	e = a->child->next->next; /* after the emoji: one column for four bytes */
+	assert_int_equal(e->type, WW_JSON_TRUE);
+	assert_int_equal(e->column, 17);
+	b = ww_json_get(doc.root, "b");
+	assert_int_equal(b->line, 3);
+	assert_int_equal(b->column, 7);
+	assert_int_equal(a->child->next->len, 4);
+	ww_json_doc_release(&doc);
+}
+
+static void test_json_bom_is_skipped(void **state)
+{
+	static const char s[] = "\xef\xbb\xbf[7]";
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+
+	(void)state;
+	assert_int_equal(parse(&doc, s, strlen(s), &err), 0);
+	assert_int_equal(doc.root->column, 1);
+	assert_true(doc.root->child->num == 7);
+	ww_json_doc_release(&doc);
+}
+
+static void test_json_escapes_and_surrogate_pairs(void **state)
+{
+	static const char s[] = "\"a\\\"\\\\\\/\\b\\f\\n\\r\\t\\u00e9\\ud83e\\ude99\"";
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+
+	(void)state;
+	assert_int_equal(parse(&doc, s, strlen(s), &err), 0);
+	assert_int_equal(doc.root->len, 15);
+	assert_memory_equal(doc.root->str, "a\"\\/\b\f\n\r\t\xc3\xa9\xf0\x9f\xaa\x99", 15);
+	ww_json_doc_release(&doc);
+}
+
+static void test_json_duplicates_reported_and_skipped(void **state)
+{
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+	ww_buf big = WW_BUF_INIT;
+	int i;
+
+	(void)state;
+	assert_int_equal(parse(&doc, "{\"a\":1,\n \"a\":2}", 15, &err), 0);
+	assert_int_equal(dups, 1);
+	assert_int_equal(dup_line, 2);
+	assert_int_equal(dup_col, 2);
+	assert_true(ww_json_get(doc.root, "a")->num == 1);
+	/* a large object takes the sorting path */
+	ww_buf_putc(&big, '{');
+	for (i = 0; i < 1000; i++)
+		ww_buf_printf(&big, "%s\"k%d\":%d", i ? "," : "", i % 999, i);
+	ww_buf_putc(&big, '}');
+	assert_int_equal(parse(&doc, big.ptr, big.len, &err), 0);
+	assert_int_equal(dups, 1);
+	assert_int_equal(dup_col, (unsigned)(strstr(big.ptr, ",\"k0\":999") - big.ptr + 2));
+	ww_json_doc_release(&doc);
+	ww_buf_release(&big);
+}
+
+static void test_json_depth_limit(void **state)
+{
+	ww_buf s = WW_BUF_INIT;
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+	int i;
+
+	(void)state;
+	for (i = 0; i < WW_JSON_MAX_DEPTH; i++)
+		ww_buf_putc(&s, '[');
+	for (i = 0; i < WW_JSON_MAX_DEPTH; i++)
+		ww_buf_putc(&s, ']');
+	assert_int_equal(parse(&doc, s.ptr, s.len, &err), 0);
+	ww_json_doc_release(&doc);
+	ww_buf_clear(&s);
+	for (i = 0; i < 100000; i++) /* no recursion blowup */
+		ww_buf_putc(&s, '[');
+	expect_error(s.ptr, s.len, "json-depth", 1, WW_JSON_MAX_DEPTH + 1);
+	ww_buf_release(&s);
+}
+
+static void test_json_numbers(void **state)
+{
+	static const char *const texts[] = { "0", "-0", "12", "-3.25", "0.6018822594026548", "1e21",
+					     "1.5E-7", "123456789012345678901234567890",
+					     "0.1000000000000000055511151231257827", "4.35",
+					     "9007199254740993", "2.2250738585072014e-308", "5e-324" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(texts) / sizeof(*texts); i++) {
+		ww_json_doc doc = WW_JSON_DOC_INIT;
+		ww_json_error err;
+		assert_int_equal(parse(&doc, texts[i], strlen(texts[i]), &err), 0);
+		assert_int_equal(doc.root->type, WW_JSON_NUMBER);
+		if (doc.root->num != strtod(texts[i], NULL))
+			fail_msg("%s parsed as %.17g", texts[i], doc.root->num);
+		ww_json_doc_release(&doc);
+	}
+	expect_error("1e400", 5, "json-number", 1, 1);
+	expect_error("[-1e-400]", 9, "json-number", 1, 2);
+	expect_error("01", 2, "json-number", 1, 1);
+	expect_error("1.", 2, "json-number", 1, 1);
+	expect_error("-", 1, "json-number", 1, 1);
+	expect_error("1e+", 3, "json-number", 1, 1);
+	expect_error("+1", 2, "json-syntax", 1, 1);
+	expect_error("NaN", 3, "json-syntax", 1, 1);
+}
+
+/* Random decimals: the fast path and strtod agree bit for bit. */
+static void test_json_number_fast_path_exact(void **state)
+{
+	uint64_t r = 0x9e3779b97f4a7c15ull;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		char t[64];
+		ww_json_doc doc = WW_JSON_DOC_INIT;
+		ww_json_error err;
+		double want;
+		r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+		snprintf(t, sizeof(t), "%llu.%llue%d", (unsigned long long)(r % 100000000000ull),
+			 (unsigned long long)((r >> 20) % 10000), (int)(r % 41) - 20);
+		want = strtod(t, NULL);
+		assert_int_equal(parse(&doc, t, strlen(t), &err), 0);
+		assert_memory_equal(&doc.root->num, &want, sizeof(want));
+		ww_json_doc_release(&doc);
+	}
+}
+
+static void test_json_rejects(void **state)
+{
+	(void)state;
+	expect_error("", 0, "json-empty", 1, 1);
+	expect_error("\"caf\xc3\x28\"", 7, "json-utf8", 1, 5);
+	expect_error("\"\xed\xa0\x80\"", 5, "json-utf8", 1, 2); /* encoded surrogate */
+	expect_error("\"\xf4\x90\x80\x80\"", 6, "json-utf8", 1, 2); /* above U+10FFFF */
+	expect_error("\"\\udc00\"", 8, "json-utf8", 1, 2);
+	expect_error("[1,\0]", 5, "json-nul", 1, 4);
+	expect_error("\"a\\u0000\"", 9, "json-nul", 1, 3);
+	expect_error("{\"a\" 1}", 7, "json-syntax", 1, 6);
+	expect_error("[1 2]", 5, "json-syntax", 1, 4);
+	expect_error("[1] x", 5, "json-syntax", 1, 5);
+	expect_error("\"a\nb\"", 5, "json-syntax", 1, 3);
+	expect_error("tru", 3, "json-syntax", 1, 1);
+	expect_error("{\"a\":1,}", 8, "json-syntax", 1, 8);
+	expect_error("[\n\n   \xff]", 8, "json-syntax", 3, 4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_json_positions_count_characters),
+		cmocka_unit_test(test_json_bom_is_skipped),
+		cmocka_unit_test(test_json_escapes_and_surrogate_pairs),
+		cmocka_unit_test(test_json_duplicates_reported_and_skipped),
+		cmocka_unit_test(test_json_depth_limit),
+		cmocka_unit_test(test_json_numbers),
+		cmocka_unit_test(test_json_number_fast_path_exact),
+		cmocka_unit_test(test_json_rejects),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
