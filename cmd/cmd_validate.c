@@ -109,14 +109,18 @@ int cmd_validate(int argc, char **argv, ww_global_opts *g)
 				shown.items[shown.n++] = d->items[i];
 	}
 	ww_diags_format(&out, &shown, format, color);
-	if (!strcmp(format, "text") && !g->quiet)
-		ww_buf_printf(&out,
-			      "%zu prizes, %zu scratchers, %zu tickets, %zu stores: %zu error%s, %zu warning%s, %zu info%s\n",
-			      ww_defset_count(set, WW_KIND_PRIZE), ww_defset_count(set, WW_KIND_SCRATCHER),
-			      ww_defset_count(set, WW_KIND_TICKET), ww_defset_count(set, WW_KIND_STORE),
+	if (!strcmp(format, "text") && !g->quiet) {
+		int k;
+		for (k = 0; k < WW_KIND_COUNT; k++) {
+			size_t n = ww_defset_count(set, (ww_kind)k);
+			ww_buf_printf(&out, "%s%zu %s", k ? ", " : "", n,
+				      n == 1 ? ww_kind_name((ww_kind)k) : ww_kind_plural((ww_kind)k));
+		}
+		ww_buf_printf(&out, ": %zu error%s, %zu warning%s, %zu info%s\n",
 			      d->count[WW_SEV_ERROR], d->count[WW_SEV_ERROR] == 1 ? "" : "s",
 			      d->count[WW_SEV_WARNING], d->count[WW_SEV_WARNING] == 1 ? "" : "s",
 			      d->count[WW_SEV_INFO], d->count[WW_SEV_INFO] == 1 ? "" : "s");
+	}
 	fwrite(ww_buf_cstr(&out), 1, out.len, stdout);
 	fflush(stdout);
 	if (d->count[WW_SEV_ERROR] || (werror && d->count[WW_SEV_WARNING]))
