@@ -63,3 +63,42 @@ fp_wait() { # fp_wait NAME EXPR TIMEOUT_S: 0 when EXPR became true
 }
 
 trap 'fp_stop_all; exit $_failed' EXIT
+
+# fp_raw URL OP JSON: one DynamoDB JSON 1.0 request with curl (the local
+# server checks the shape of the Authorization header, not the signature).
+fp_raw() {
+  curl -s -X POST "$1/" -H 'Content-Type: application/x-amz-json-1.0' -H "X-Amz-Target: DynamoDB_20120810.$2" \
+    -H 'X-Amz-Date: 20260101T000000Z' \
+    -H "Authorization: AWS4-HMAC-SHA256 Credential=AKIDRELTEST/20260101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=00" \
+    --data "$3"
+}
+
+# rel_create_tables STAGE [ENDPOINT]: the per-kind tables and the ledger of a
+# stage (schratcho-STAGE-prizes|scratchers|tickets|stores, key id S;
+# schratcho-STAGE-wwseed-ledger, pk S + sk S, TTL expiresAt), waited ACTIVE.
+rel_create_tables() {
+  local stage=$1 ep=${2:-$WWSEED_TEST_ENDPOINT} k t
+  for k in prizes scratchers tickets stores; do
+    fp_raw "$ep" CreateTable "{\"TableName\":\"schratcho-$stage-$k\",\"AttributeDefinitions\":[{\"AttributeName\":\"id\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"id\",\"KeyType\":\"HASH\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}" >/dev/null
+  done
+  fp_raw "$ep" CreateTable "{\"TableName\":\"schratcho-$stage-wwseed-ledger\",\"AttributeDefinitions\":[{\"AttributeName\":\"pk\",\"AttributeType\":\"S\"},{\"AttributeName\":\"sk\",\"AttributeType\":\"S\"}],\"KeySchema\":[{\"AttributeName\":\"pk\",\"KeyType\":\"HASH\"},{\"AttributeName\":\"sk\",\"KeyType\":\"RANGE\"}],\"BillingMode\":\"PAY_PER_REQUEST\"}" >/dev/null
+  for t in prizes scratchers tickets stores wwseed-ledger; do
+    local i
+    for i in $(seq 1 200); do
+      fp_raw "$ep" DescribeTable "{\"TableName\":\"schratcho-$stage-$t\"}" | grep -q '"TableStatus":"ACTIVE"' && break
+      sleep 0.05
+    done
+  done
+  fp_raw "$ep" UpdateTimeToLive "{\"TableName\":\"schratcho-$stage-wwseed-ledger\",\"TimeToLiveSpecification\":{\"Enabled\":true,\"AttributeName\":\"expiresAt\"}}" >/dev/null
+}
+
+# rel_scan STAGE DIR [ENDPOINT]: each kind's table scanned with the AWS CLI
+# (an independent reader, all pages) into DIR/<kind>.json.
+rel_scan() {
+  local stage=$1 dir=$2 ep=${3:-$WWSEED_TEST_ENDPOINT} k
+  mkdir -p "$dir"
+  for k in prizes scratchers tickets stores; do
+    aws dynamodb scan --endpoint-url "$ep" --region us-east-1 --output json --consistent-read \
+      --table-name "schratcho-$stage-$k" >"$dir/$k.json"
+  done
+}
