@@ -28,6 +28,8 @@ the same fault for the same request number. With one client sending one
 request at a time the whole run is reproducible; --log-file records
 "seq op fault" per request so runs can be compared.
 
+--tables REGEX limits faults to requests naming a matching table (TableName,
+or any RequestItems key), so a run's ledger writes can be spared.
 --throttle-types A,B limits the throttling errors to those names
 (ProvisionedThroughputExceededException, ThrottlingException,
 RequestLimitExceeded).
@@ -114,6 +116,7 @@ class State:
             "keys_seen": 0,
         }
         self.ops = set(args.ops.split(",")) if args.ops else None
+        self.tables_rx = re.compile(args.tables) if args.tables else None
         self.log = open(args.log_file, "a", buffering=1) if args.log_file else None
         self.first_seen = {}  # temporary access key id -> when first used
 
@@ -317,6 +320,19 @@ class Handler(BaseHTTPRequestHandler):
             born = st.first_seen[m.group(1)]
         return m.group(1) if now - born > st.args.key_lifetime else None
 
+    def names_table(self, body):
+        rx = self.server.state.tables_rx
+        if rx is None:
+            return True
+        try:
+            doc = json.loads(body)
+        except ValueError:
+            return False
+        names = list((doc.get("RequestItems") or {}).keys())
+        if doc.get("TableName"):
+            names.append(doc["TableName"])
+        return any(rx.search(n) for n in names)
+
     def do_POST(self):
         st = self.server.state
         a = st.args
@@ -340,7 +356,7 @@ class Handler(BaseHTTPRequestHandler):
             self.error(400, "com.amazon.coral.service#ExpiredTokenException",
                        "The security token included in the request is expired", seq)
             return
-        faulted = st.ops is None or op in st.ops
+        faulted = (st.ops is None or op in st.ops) and self.names_table(body)
         rng = random.Random("%s/%d" % (a.seed, seq))
         r = rng.random()
         fault = "none"
@@ -448,6 +464,7 @@ def main(argv=None):
     p.add_argument("--delay-ms", type=int, default=5000)
     p.add_argument("--ops", help="comma-separated operations to fault (default all)")
     p.add_argument("--throttle-after-forwards", type=int)
+    p.add_argument("--tables", help="regex: fault only requests naming a matching table")
     p.add_argument("--throttle-types", type=lambda v: v.split(","), default=None,
                    help="limit throttles to these error names (default: all three)")
     p.add_argument("--key-lifetime", type=float)

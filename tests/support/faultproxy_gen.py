@@ -18,6 +18,13 @@ of what a table holds with what was meant to land.
       the first differences; exit 0 only when the table is exactly the
       definitions. With --ids-missing FILE writes the missing "kind id"
       pairs, one a line, sorted.
+
+  faultproxy_gen.py report REPORT.json [--list OUTCOMES]
+      An import's --report file: prints "created=N updated=N ..." (every
+      outcome, items summed over kinds, sorted by name) and checks that the
+      per-kind summary agrees with the items list (exit 1 if not). With
+      --list failed,pending prints instead the "kind id" pairs (plural kind,
+      as compare writes them) of the items with those outcomes, sorted.
 """
 import argparse
 import json
@@ -146,6 +153,34 @@ def compare(a):
     return 0 if not (missing or extra or mism or dup) else 1
 
 
+def report(a):
+    with open(a.report, encoding="utf-8") as f:
+        r = json.load(f)
+    items = r.get("items", [])
+    counts = {}
+    for it in items:
+        counts[it["outcome"]] = counts.get(it["outcome"], 0) + 1
+    if a.list:
+        want = set(a.list.split(","))
+        plural = {"prize": "prizes", "scratcher": "scratchers", "ticket": "tickets", "store": "stores"}
+        for line in sorted("%s %s" % (plural.get(it["kind"], it["kind"]), it["id"])
+                           for it in items if it["outcome"] in want):
+            print(line)
+        return 0
+    summed = {}
+    for kind, per in (r.get("summary") or {}).items():
+        if isinstance(per, dict):
+            for o, n in per.items():
+                if isinstance(n, int):
+                    summed[o] = summed.get(o, 0) + n
+    print(" ".join("%s=%d" % (o, counts[o]) for o in sorted(counts)))
+    bad = {o: (counts.get(o, 0), n) for o, n in summed.items() if n != counts.get(o, 0)}
+    if bad:
+        print("summary disagrees with items: %s" % bad)
+        return 1
+    return 0
+
+
 def main():
     p = argparse.ArgumentParser()
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -157,7 +192,12 @@ def main():
     c.add_argument("defs")
     c.add_argument("scans")
     c.add_argument("--ids-missing")
+    r = sub.add_parser("report")
+    r.add_argument("report")
+    r.add_argument("--list")
     a = p.parse_args()
+    if a.cmd == "report":
+        return report(a)
     if a.cmd == "gen":
         os.makedirs(a.out, exist_ok=True)
         defs = gen(a.n, a.variant)
