@@ -214,7 +214,8 @@ void ww_report_summary_text(ww_buf *out, const ww_plan *p, const ww_run *run)
 }
 
 void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_run *run,
-		    const ww_apply_result *res, const ww_ddb_stats *stats, int prune)
+		    const ww_apply_result *res, const ww_ddb_stats *stats,
+		    const ww_ddb_stats *apply, int prune)
 {
 	size_t i, k, o, nerr = 0;
 	int first;
@@ -246,13 +247,15 @@ void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_
 		jstr(out, t->name[i]);
 	}
 	ww_buf_printf(out, "},\"figures\":{\"durationSeconds\":%.3f,\"requests\":%lu,\"retries\":%lu,"
-			   "\"writeRequests\":%lu,\"itemsWritten\":%lu,\"batches\":%zu,\"plannedWcu\":",
-		      run->duration_s, stats->requests, stats->retries, stats->write_requests,
-		      stats->items_written, res ? res->batches : 0);
+			   "\"writeRequests\":%lu,\"itemsWritten\":%lu,\"ledgerWriteRequests\":%lu,"
+			   "\"batches\":%zu,\"plannedWcu\":",
+		      run->duration_s, stats->requests, stats->retries, apply->write_requests,
+		      apply->items_written, stats->write_requests - apply->write_requests,
+		      res ? res->batches : 0);
 	{
 		ww_plan_counts n;
 		ww_plan_count(p, prune, &n);
-		ww_buf_printf(out, "%u,\"consumedWcu\":%.1f}", n.wcu, stats->consumed_wcu);
+		ww_buf_printf(out, "%u,\"consumedWcu\":%.1f}", n.wcu, apply->consumed_wcu);
 	}
 	ww_buf_puts(out, ",\"plan\":");
 	summary_json(out, p, prune);

@@ -30,8 +30,10 @@ void ww_report_count_outcomes(const ww_plan *p, ww_run *run);
  * unchanged, deleted, failed; then each failed item with its error. */
 void ww_report_summary_text(ww_buf *out, const ww_plan *p, const ww_run *run);
 /* The JSON report of a run (every item's outcome, every error, the
- * figures). */
+ * figures). `stats` counts the whole run, `apply` only the writes to the
+ * definition tables (the ledger's run records and lock are not in it). */
 void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_run *run,
-		    const ww_apply_result *res, const ww_ddb_stats *stats, int prune);
+		    const ww_apply_result *res, const ww_ddb_stats *stats,
+		    const ww_ddb_stats *apply, int prune);
 
 #endif
