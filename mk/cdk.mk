@@ -10,7 +10,7 @@ CDK_ENV := CDK_DISABLE_CLI_TELEMETRY=true CDK_DISABLE_VERSION_CHECK=true
 .PHONY: cdk-synth cdk-test
 cdk-synth: deps
 	cd infra-cdk && npm run --silent build && \
-	  $(CDK_ENV) npx --no-install cdk synth --quiet --no-notices \
+	  $(CDK_ENV) node_modules/.bin/cdk synth --quiet --no-notices \
 	    -c stage=$(STAGE) -c layout=$(LAYOUT) >/dev/null
 	@echo "infra-cdk/cdk.out/Schratcho-$(STAGE).template.json"
 
