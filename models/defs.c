@@ -180,8 +180,10 @@ struct ww_defset {
 	symtab syms;
 	ww_def *defs[WW_KIND_COUNT];
 	size_t ndefs[WW_KIND_COUNT], defcap[WW_KIND_COUNT];
-	ref_rec *refs;
+	ref_rec *refs;          /* references not resolvable when added */
 	size_t nrefs, refcap;
+	ref_rec *pend;          /* the current definition's references */
+	size_t npend, pendcap;
 	char **files;
 	size_t nfiles;
 	ww_json_doc *docs;
@@ -210,6 +212,7 @@ void ww_defset_free(ww_defset *s)
 	for (k = 0; k < WW_KIND_COUNT; k++)
 		free(s->defs[k]);
 	free(s->refs);
+	free(s->pend);
 	for (i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
@@ -511,20 +514,20 @@ static void check_ddb_number(vctx *c, const ww_json *v, const char *name)
 static void check_range(vctx *c, const ww_json *v, const ww_field *f)
 {
 	char t[32], lim[32];
+	const char *op;
+	double bound;
 
-	fmt_num(t, v->num);
-	if ((f->range & WW_R_MIN) && !(v->num >= f->min)) {
-		fmt_num(lim, f->min);
-		msg(c, "%s is %s; expected a number >= %s", f->name, t, lim);
-	} else if ((f->range & WW_R_MIN_EXCL) && !(v->num > f->min)) {
-		fmt_num(lim, f->min);
-		msg(c, "%s is %s; expected a number > %s", f->name, t, lim);
-	} else if ((f->range & WW_R_MAX) && !(v->num <= f->max)) {
-		fmt_num(lim, f->max);
-		msg(c, "%s is %s; expected a number <= %s", f->name, t, lim);
-	} else {
+	if ((f->range & WW_R_MIN) && !(v->num >= f->min))
+		op = ">=", bound = f->min;
+	else if ((f->range & WW_R_MIN_EXCL) && !(v->num > f->min))
+		op = ">", bound = f->min;
+	else if ((f->range & WW_R_MAX) && !(v->num <= f->max))
+		op = "<=", bound = f->max;
+	else
 		return;
-	}
+	fmt_num(t, v->num);
+	fmt_num(lim, bound);
+	msg(c, "%s is %s; expected a number %s %s", f->name, t, op, lim);
 	emit(c, WW_SEV_ERROR, "range", v->line, v->column, NULL);
 }
 
@@ -587,11 +590,11 @@ static void add_ref(vctx *c, const ww_json *v, ww_kind kind, int pool)
 
 	ww_buf_clear(&c->path);
 	put_suffix(&c->path, c);
-	if (s->nrefs == s->refcap) {
-		s->refcap = s->refcap ? s->refcap * 2 : 256;
-		s->refs = ww_xrealloc(s->refs, s->refcap * sizeof(*s->refs));
+	if (s->npend == s->pendcap) {
+		s->pendcap = s->pendcap ? s->pendcap * 2 : 32;
+		s->pend = ww_xrealloc(s->pend, s->pendcap * sizeof(*s->pend));
 	}
-	r = &s->refs[s->nrefs++];
+	r = &s->pend[s->npend++];
 	r->target = sym_get(&s->syms, v->str, v->len, 1);
 	r->path = sym_get(&s->syms, c->path.ptr, c->path.len, 1);
 	r->def = c->def;
@@ -1081,6 +1084,8 @@ done:
 	pop(c);
 }
 
+static void flush_refs(ww_defset *s);
+
 static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *file,
 		    const char *container, long index)
 {
@@ -1127,6 +1132,7 @@ static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *
 			d->emoji = sym_get(&s->syms, em->str, em->len, 1);
 	}
 	check_item_size(&c, obj);
+	flush_refs(s);
 done:
 	ww_buf_release(&c.tmp);
 	ww_buf_release(&c.path);
@@ -1280,6 +1286,72 @@ static const char **ids_of(const ww_defset *s, ww_kind k, size_t *n)
 	return v;
 }
 
+/* Warn when two different prizes of one ticket's pool share an emoji;
+ * `r` are the references of one ticket, resolved or not. */
+static void check_pool_emoji(ww_defset *s, const ref_rec *r, size_t n)
+{
+	ww_buf path = WW_BUF_INIT, m = WW_BUF_INIT;
+	size_t a, b;
+
+	for (a = 0; a < n; a++) {
+		const ref_rec *ra = &r[a];
+		int32_t pa;
+		if (!ra->pool || ra->kind != WW_KIND_PRIZE)
+			continue;
+		pa = s->syms.e[ra->target].first[WW_KIND_PRIZE];
+		if (pa < 0 || s->defs[WW_KIND_PRIZE][pa].emoji == NOSYM)
+			continue;
+		for (b = 0; b < a; b++) {
+			const ref_rec *rb = &r[b];
+			int32_t pb = s->syms.e[rb->target].first[WW_KIND_PRIZE];
+			const ww_def *d;
+			if (!rb->pool || rb->kind != WW_KIND_PRIZE || pb < 0 || pb == pa ||
+			    s->defs[WW_KIND_PRIZE][pb].emoji != s->defs[WW_KIND_PRIZE][pa].emoji)
+				continue;
+			d = &s->defs[WW_KIND_TICKET][ra->def];
+			def_path(&path, d, sym_str(&s->syms, ra->path));
+			ww_buf_clear(&m);
+			ww_buf_printf(&m, "prizes '%s' and '%s' in this ticket's pool share the emoji '%s'; match win conditions compare emoji, so they can match each other",
+				      sym_str(&s->syms, rb->target), sym_str(&s->syms, ra->target),
+				      sym_str(&s->syms, s->defs[WW_KIND_PRIZE][pa].emoji));
+			ww_diags_add(&s->diags, WW_SEV_WARNING, "pool-emoji-clash", d->file, ra->line,
+				     ra->column, path.ptr, NULL, m.ptr);
+			break;
+		}
+	}
+	ww_buf_release(&path);
+	ww_buf_release(&m);
+}
+
+/* After one definition: references whose targets are already known are
+ * resolved now and forgotten (so a stream keeps only ids); if any is not
+ * known yet, all of the definition's references wait for
+ * ww_defset_finish. */
+static void flush_refs(ww_defset *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->npend; i++)
+		if (s->syms.e[s->pend[i].target].first[s->pend[i].kind] < 0)
+			break;
+	if (i == s->npend) {
+		for (i = 0; i < s->npend; i++) {
+			const ref_rec *r = &s->pend[i];
+			s->defs[r->kind][s->syms.e[r->target].first[r->kind]].used = 1;
+		}
+		check_pool_emoji(s, s->pend, s->npend);
+	} else {
+		if (s->nrefs + s->npend > s->refcap) {
+			while (s->nrefs + s->npend > s->refcap)
+				s->refcap = s->refcap ? s->refcap * 2 : 256;
+			s->refs = ww_xrealloc(s->refs, s->refcap * sizeof(*s->refs));
+		}
+		memcpy(s->refs + s->nrefs, s->pend, s->npend * sizeof(*s->pend));
+		s->nrefs += s->npend;
+	}
+	s->npend = 0;
+}
+
 static void check_refs(ww_defset *s)
 {
 	const char **cands[WW_KIND_COUNT] = { NULL };
@@ -1328,38 +1400,14 @@ static void check_refs(ww_defset *s)
 				   "no %s were loaded, so references to %s were not checked",
 				   ww_kind_plural((ww_kind)k), ww_kind_plural((ww_kind)k));
 	}
-	/* Two prizes with one emoji in one ticket's pool: refs of a ticket are
-	 * contiguous, in input order. */
+	/* Two prizes with one emoji in one ticket's pool: the deferred refs of
+	 * a ticket are contiguous. */
 	for (i = 0; i < s->nrefs; i = j) {
 		for (j = i + 1; j < s->nrefs && s->refs[j].def == s->refs[i].def &&
 				s->refs[j].kind == s->refs[i].kind;
 		     j++)
 			;
-		if (s->refs[i].kind != WW_KIND_PRIZE)
-			continue;
-		for (size_t a = i; a < j; a++) {
-			const ref_rec *ra = &s->refs[a];
-			int32_t pa = s->syms.e[ra->target].first[WW_KIND_PRIZE];
-			if (!ra->pool || pa < 0 || s->defs[WW_KIND_PRIZE][pa].emoji == NOSYM)
-				continue;
-			for (size_t b = i; b < a; b++) {
-				const ref_rec *rb = &s->refs[b];
-				int32_t pb = s->syms.e[rb->target].first[WW_KIND_PRIZE];
-				const ww_def *d;
-				if (!rb->pool || pb < 0 || pb == pa ||
-				    s->defs[WW_KIND_PRIZE][pb].emoji != s->defs[WW_KIND_PRIZE][pa].emoji)
-					continue;
-				d = &s->defs[WW_KIND_TICKET][ra->def];
-				def_path(&path, d, sym_str(&s->syms, ra->path));
-				ww_buf_clear(&m);
-				ww_buf_printf(&m, "prizes '%s' and '%s' in this ticket's pool share the emoji '%s'; match win conditions compare emoji, so they can match each other",
-					      sym_str(&s->syms, rb->target), sym_str(&s->syms, ra->target),
-					      sym_str(&s->syms, s->defs[WW_KIND_PRIZE][pa].emoji));
-				ww_diags_add(&s->diags, WW_SEV_WARNING, "pool-emoji-clash", d->file,
-					     ra->line, ra->column, path.ptr, NULL, m.ptr);
-				break;
-			}
-		}
+		check_pool_emoji(s, s->refs + i, j - i);
 	}
 	for (k = 0; k < WW_KIND_COUNT; k++)
 		free(cands[k]);
