@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Synthetic definitions for the validation benchmark (mk/bench_validate.mk).
 
-gen_defs.py OUTDIR TICKETS: writes OUTDIR/export.json (the frontend export
+gen_defs.py OUTDIR TICKETS [lines]: writes OUTDIR/export.json (the frontend export
 shape, indented like the seeds) and OUTDIR/lines/{prizes,tickets,stores}.jsonl
 (JSON Lines) with TICKETS tickets of realistic shape (10 scratch areas, a
 10-prize pool, betting on every tenth), 200 prizes and one store per 100
-tickets. Deterministic: the same arguments give the same bytes."""
+tickets ("lines": the JSON Lines only). Deterministic: the same arguments give the same bytes."""
 import json, os, random, sys
 
 out, n = sys.argv[1], int(sys.argv[2])
+lines_only = sys.argv[3:] == ["lines"]
 rnd = random.Random(42)
 os.makedirs(os.path.join(out, "lines"), exist_ok=True)
 emojis = ["🏆", "🪙", "💎", "🎁", "🧪", "⭐", "🔑", "⚔️", "🛡️", "👑"]
@@ -50,14 +51,15 @@ with open(os.path.join(out, "lines", "prizes.jsonl"), "w") as f:
 with open(os.path.join(out, "lines", "stores.jsonl"), "w") as f:
     for s in stores:
         f.write(json.dumps(s, ensure_ascii=False) + "\n")
-with open(os.path.join(out, "export.json"), "w") as ex, \
+with open(os.devnull if lines_only else os.path.join(out, "export.json"), "w") as ex, \
         open(os.path.join(out, "lines", "tickets.jsonl"), "w") as tl:
     ex.write('{\n  "prizes": ' + json.dumps(prizes, indent=2, ensure_ascii=False).replace("\n", "\n  ")
              + ',\n  "scratchers": [],\n  "tickets": [\n')
     for i in range(n):
         t = ticket(i)
         tl.write(json.dumps(t, ensure_ascii=False) + "\n")
-        ex.write(("    " if i == 0 else ",\n    ")
+        if not lines_only:
+            ex.write(("    " if i == 0 else ",\n    ")
                  + json.dumps(t, indent=2, ensure_ascii=False).replace("\n", "\n    "))
     ex.write('\n  ],\n  "stores": ' + json.dumps(stores, indent=2, ensure_ascii=False).replace("\n", "\n  ")
              + "\n}\n")

@@ -21,7 +21,7 @@ $(BUILD)/bench/validate_bench: bench/validate_bench.c $(BUILD)/migrate/source.o 
 bench-validate: $(BUILD)/bench/validate_bench
 	@rm -rf $(BENCH_VALIDATE_DIR) && mkdir -p $(BENCH_VALIDATE_DIR)
 	python3 bench/gen_defs.py $(BENCH_VALIDATE_DIR)/n $(BENCH_VALIDATE_TICKETS)
-	python3 bench/gen_defs.py $(BENCH_VALIDATE_DIR)/n4 $$(( $(BENCH_VALIDATE_TICKETS) * 4 ))
+	python3 bench/gen_defs.py $(BENCH_VALIDATE_DIR)/n4 $$(( $(BENCH_VALIDATE_TICKETS) * 4 )) lines
 	@echo "== export shape, $(BENCH_VALIDATE_TICKETS) tickets"
 	$(BUILD)/bench/validate_bench compare $(BENCH_VALIDATE_DIR)/n/export.json
 	@echo "== JSON Lines stream, $(BENCH_VALIDATE_TICKETS) and $$(( $(BENCH_VALIDATE_TICKETS) * 4 )) tickets"
