@@ -10,8 +10,8 @@
 #include "models/defs.h"
 
 static const char usage_line[] =
-	"wwseed validate [--format text|json|github|junit] [--strict] [--warnings-as-errors]\n"
-	"                       [--kind KIND] [--quiet] [--no-color] PATH...";
+    "wwseed validate [--format text|json|github|junit] [--strict] [--warnings-as-errors]\n"
+    "                       [--kind KIND] [--quiet] [--no-color] PATH...";
 
 static void help(void)
 {
@@ -37,20 +37,19 @@ enum { OPT_FORMAT = WW_OPT_FIRST_LOCAL, OPT_STRICT, OPT_WERROR, OPT_KIND };
 int cmd_validate(int argc, char **argv, ww_global_opts *g)
 {
 	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, OPT_FORMAT },
-		{ "strict", no_argument, NULL, OPT_STRICT },
-		{ "warnings-as-errors", no_argument, NULL, OPT_WERROR },
-		{ "kind", required_argument, NULL, OPT_KIND },
-		WW_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"format", required_argument, NULL, OPT_FORMAT},
+	    {"strict", no_argument, NULL, OPT_STRICT},
+	    {"warnings-as-errors", no_argument, NULL, OPT_WERROR},
+	    {"kind", required_argument, NULL, OPT_KIND},
+	    WW_GLOBAL_LONGOPTS,
+	    {NULL, 0, NULL, 0}};
 	const char *format = "text";
 	int werror = 0, kind = -1, opt, rc = WW_EXIT_OK, color;
-	ww_defs_options o = { 0, 0 };
+	ww_defs_options o = {0, 0};
 	ww_defset *set = NULL;
 	ww_buf out = WW_BUF_INIT;
 	const ww_diags *d;
-	ww_diags shown = { 0 };
+	ww_diags shown = {0};
 
 	opterr = 0;
 	optind = 1;
@@ -59,22 +58,28 @@ int cmd_validate(int argc, char **argv, ww_global_opts *g)
 		switch (opt) {
 		case OPT_FORMAT:
 			if (!ww_diags_format_valid(optarg))
-				return ww_cli_usage_error("validate", usage_line,
-							  "unknown format '%s'; expected text, json, github or junit",
-							  optarg);
+				return ww_cli_usage_error(
+				    "validate", usage_line,
+				    "unknown format '%s'; expected text, json, github or junit",
+				    optarg);
 			format = optarg;
 			continue;
-		case OPT_STRICT: o.strict = 1; continue;
-		case OPT_WERROR: werror = 1; continue;
+		case OPT_STRICT:
+			o.strict = 1;
+			continue;
+		case OPT_WERROR:
+			werror = 1;
+			continue;
 		case OPT_KIND:
 			if ((kind = ww_kind_parse(optarg)) < 0)
 				return ww_cli_usage_error("validate", usage_line,
-							  "unknown kind '%s'; expected prizes, scratchers, tickets or stores",
+							  "unknown kind '%s'; expected prizes, "
+							  "scratchers, tickets or stores",
 							  optarg);
 			continue;
 		case ':':
-			return ww_cli_usage_error("validate", usage_line, "option '%s' needs a value",
-						  argv[optind - 1]);
+			return ww_cli_usage_error("validate", usage_line,
+						  "option '%s' needs a value", argv[optind - 1]);
 		case '?':
 			return ww_cli_usage_error("validate", usage_line, "unknown option '%s'",
 						  argv[optind - 1]);
@@ -114,7 +119,8 @@ int cmd_validate(int argc, char **argv, ww_global_opts *g)
 		for (k = 0; k < WW_KIND_COUNT; k++) {
 			size_t n = ww_defset_count(set, (ww_kind)k);
 			ww_buf_printf(&out, "%s%zu %s", k ? ", " : "", n,
-				      n == 1 ? ww_kind_name((ww_kind)k) : ww_kind_plural((ww_kind)k));
+				      n == 1 ? ww_kind_name((ww_kind)k)
+					     : ww_kind_plural((ww_kind)k));
 		}
 		ww_buf_printf(&out, ": %zu error%s, %zu warning%s, %zu info%s\n",
 			      d->count[WW_SEV_ERROR], d->count[WW_SEV_ERROR] == 1 ? "" : "s",

@@ -11,9 +11,9 @@
  */
 typedef struct {
 	uint32_t h[8];
-	uint64_t total;    /* bytes hashed so far */
+	uint64_t total; /* bytes hashed so far */
 	unsigned char block[64];
-	size_t used;       /* bytes waiting in block */
+	size_t used; /* bytes waiting in block */
 } ww_sha256;
 
 void ww_sha256_init(ww_sha256 *c);

@@ -55,8 +55,8 @@ int ww_source_kind_of(const char *path)
 
 static int read_error(ww_defset *set, const char *path, const char *what)
 {
-	ww_defset_add_diag(set, WW_SEV_ERROR, "file-read", path, 0, 0, "", "cannot read %s '%s': %s",
-			   what, path, strerror(errno));
+	ww_defset_add_diag(set, WW_SEV_ERROR, "file-read", path, 0, 0, "",
+			   "cannot read %s '%s': %s", what, path, strerror(errno));
 	return WW_EINVALID;
 }
 
@@ -114,9 +114,12 @@ static int load_lines(ww_defset *set, const char *path, int kind)
 			if (len == cap) {
 				if (cap >= WW_SOURCE_MAX_LINE) {
 					if (!skipping)
-						ww_defset_add_diag(set, WW_SEV_ERROR, "line-too-long", path, line, 1,
-								   "", "line is longer than %u bytes; expected one definition per line",
-								   WW_SOURCE_MAX_LINE);
+						ww_defset_add_diag(
+						    set, WW_SEV_ERROR, "line-too-long", path, line,
+						    1, "",
+						    "line is longer than %u bytes; expected one "
+						    "definition per line",
+						    WW_SOURCE_MAX_LINE);
 					skipping = 1;
 					len = 0;
 				} else {
@@ -140,7 +143,8 @@ static int load_lines(ww_defset *set, const char *path, int kind)
 			while (i < e && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r'))
 				i++;
 			if (i < e)
-				ww_defset_add_line(set, path, line, buf + start, end - start, (ww_kind)kind);
+				ww_defset_add_line(set, path, line, buf + start, end - start,
+						   (ww_kind)kind);
 		}
 		skipping = 0;
 		line++;
@@ -160,9 +164,11 @@ static int load_file(ww_defset *set, const char *path, int kind_override, int *n
 	(*nfiles)++;
 	if (is_lines(path)) {
 		if (kind < 0) {
-			ww_defset_add_diag(set, WW_SEV_ERROR, "kind-unknown", path, 0, 0, "",
-					   "cannot tell which kind of definition '%s' holds; expected a file named prizes, scratchers, tickets or stores (.jsonl), or --kind",
-					   path);
+			ww_defset_add_diag(
+			    set, WW_SEV_ERROR, "kind-unknown", path, 0, 0, "",
+			    "cannot tell which kind of definition '%s' holds; expected a file "
+			    "named prizes, scratchers, tickets or stores (.jsonl), or --kind",
+			    path);
 			return 0;
 		}
 		return load_lines(set, path, kind);
@@ -246,7 +252,8 @@ int ww_source_load(ww_defset *set, const char *const *paths, size_t npaths, int 
 			rc = r;
 		if (!r && !nfiles) {
 			ww_defset_add_diag(set, WW_SEV_ERROR, "no-definitions", paths[i], 0, 0, "",
-					   "no .json, .jsonl or .ndjson files under '%s'", paths[i]);
+					   "no .json, .jsonl or .ndjson files under '%s'",
+					   paths[i]);
 			rc = WW_EINVALID;
 		}
 	}

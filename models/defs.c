@@ -29,8 +29,8 @@
 #define DDB_NUM_MIN 1e-130
 #define MAX_DEPTH (WW_JSON_MAX_DEPTH + 4)
 
-static const char *const kind_names[] = { "prize", "scratcher", "ticket", "store" };
-static const char *const kind_plurals[] = { "prizes", "scratchers", "tickets", "stores" };
+static const char *const kind_names[] = {"prize", "scratcher", "ticket", "store"};
+static const char *const kind_plurals[] = {"prizes", "scratchers", "tickets", "stores"};
 
 const char *ww_kind_name(ww_kind k)
 {
@@ -154,24 +154,24 @@ static void sym_release(symtab *t)
 /* ---- The set ---------------------------------------------------------- */
 struct ww_def {
 	ww_kind kind;
-	uint32_t sym;           /* id symbol; NOSYM without a usable id */
-	uint32_t emoji;         /* prize: emoji symbol */
-	const char *id;         /* keep_bodies: the id in the body's arena */
-	const char *file;       /* the set's copy of the file name */
+	uint32_t sym;	  /* id symbol; NOSYM without a usable id */
+	uint32_t emoji;	  /* prize: emoji symbol */
+	const char *id;	  /* keep_bodies: the id in the body's arena */
+	const char *file; /* the set's copy of the file name */
 	unsigned line, column;
-	const char *container;  /* "tickets" (export shape), "" (array), NULL (JSON Lines) */
+	const char *container; /* "tickets" (export shape), "" (array), NULL (JSON Lines) */
 	long index;
-	const ww_json *body;    /* keep_bodies only */
-	int used;               /* sold by a store (ticket), in a pool (prize) */
+	const ww_json *body; /* keep_bodies only */
+	int used;	     /* sold by a store (ticket), in a pool (prize) */
 };
 
 typedef struct {
-	uint32_t target;        /* the referenced id */
-	uint32_t def;           /* index of the referring definition */
-	uint32_t path;          /* symbol of the path below the definition */
+	uint32_t target; /* the referenced id */
+	uint32_t def;	 /* index of the referring definition */
+	uint32_t path;	 /* symbol of the path below the definition */
 	unsigned line, column;
-	unsigned char kind;     /* WW_KIND_PRIZE or WW_KIND_TICKET */
-	unsigned char pool;     /* a prizeConfigs entry */
+	unsigned char kind; /* WW_KIND_PRIZE or WW_KIND_TICKET */
+	unsigned char pool; /* a prizeConfigs entry */
 } ref_rec;
 
 struct ww_defset {
@@ -180,9 +180,9 @@ struct ww_defset {
 	symtab syms;
 	ww_def *defs[WW_KIND_COUNT];
 	size_t ndefs[WW_KIND_COUNT], defcap[WW_KIND_COUNT];
-	ref_rec *refs;          /* references not resolvable when added */
+	ref_rec *refs; /* references not resolvable when added */
 	size_t nrefs, refcap;
-	ref_rec *pend;          /* the current definition's references */
+	ref_rec *pend; /* the current definition's references */
 	size_t npend, pendcap;
 	char **files;
 	size_t nfiles;
@@ -340,7 +340,7 @@ typedef struct {
 	uint32_t def;
 	seg stack[MAX_DEPTH];
 	int depth;
-	ww_buf tmp;            /* messages */
+	ww_buf tmp; /* messages */
 	ww_buf path;
 } vctx;
 
@@ -447,13 +447,19 @@ static void emit_hint(vctx *c, ww_severity sev, const char *code, unsigned line,
 static const char *json_type_name(const ww_json *v)
 {
 	switch (v->type) {
-	case WW_JSON_NULL: return "null";
+	case WW_JSON_NULL:
+		return "null";
 	case WW_JSON_FALSE:
-	case WW_JSON_TRUE: return "a boolean";
-	case WW_JSON_NUMBER: return "a number";
-	case WW_JSON_STRING: return "a string";
-	case WW_JSON_ARRAY: return "an array";
-	case WW_JSON_OBJECT: return "an object";
+	case WW_JSON_TRUE:
+		return "a boolean";
+	case WW_JSON_NUMBER:
+		return "a number";
+	case WW_JSON_STRING:
+		return "a string";
+	case WW_JSON_ARRAY:
+		return "an array";
+	case WW_JSON_OBJECT:
+		return "an object";
 	}
 	return "a value";
 }
@@ -461,12 +467,18 @@ static const char *json_type_name(const ww_json *v)
 static const char *field_type_name(const ww_field *f)
 {
 	switch (f->type) {
-	case WW_F_STRING: return "a string";
-	case WW_F_NUMBER: return "a number";
-	case WW_F_BOOL: return "a boolean";
-	case WW_F_OBJECT: return "an object";
-	case WW_F_ARRAY: return f->item == WW_F_STRING ? "an array of strings" : "an array";
-	case WW_F_STATE_VALUE: return "a number, a string or an array of strings";
+	case WW_F_STRING:
+		return "a string";
+	case WW_F_NUMBER:
+		return "a number";
+	case WW_F_BOOL:
+		return "a boolean";
+	case WW_F_OBJECT:
+		return "an object";
+	case WW_F_ARRAY:
+		return f->item == WW_F_STRING ? "an array of strings" : "an array";
+	case WW_F_STATE_VALUE:
+		return "a number, a string or an array of strings";
 	}
 	return "a value";
 }
@@ -474,11 +486,16 @@ static const char *field_type_name(const ww_field *f)
 static int type_matches(const ww_json *v, ww_ftype t)
 {
 	switch (t) {
-	case WW_F_STRING: return v->type == WW_JSON_STRING;
-	case WW_F_NUMBER: return v->type == WW_JSON_NUMBER;
-	case WW_F_BOOL: return v->type == WW_JSON_TRUE || v->type == WW_JSON_FALSE;
-	case WW_F_OBJECT: return v->type == WW_JSON_OBJECT;
-	case WW_F_ARRAY: return v->type == WW_JSON_ARRAY;
+	case WW_F_STRING:
+		return v->type == WW_JSON_STRING;
+	case WW_F_NUMBER:
+		return v->type == WW_JSON_NUMBER;
+	case WW_F_BOOL:
+		return v->type == WW_JSON_TRUE || v->type == WW_JSON_FALSE;
+	case WW_F_OBJECT:
+		return v->type == WW_JSON_OBJECT;
+	case WW_F_ARRAY:
+		return v->type == WW_JSON_ARRAY;
 	case WW_F_STATE_VALUE:
 		return v->type == WW_JSON_NUMBER || v->type == WW_JSON_STRING ||
 		       v->type == WW_JSON_ARRAY;
@@ -506,7 +523,9 @@ static void check_ddb_number(vctx *c, const ww_json *v, const char *name)
 	if (a == 0 || (a >= DDB_NUM_MIN && a <= DDB_NUM_MAX))
 		return;
 	fmt_num(t, v->num);
-	msg(c, "%s is %s, outside DynamoDB's number range; expected 0 or a magnitude from 1e-130 to 9.9999999999999999999999999999999999999e+125",
+	msg(c,
+	    "%s is %s, outside DynamoDB's number range; expected 0 or a magnitude from 1e-130 to "
+	    "9.9999999999999999999999999999999999999e+125",
 	    name, t);
 	emit(c, WW_SEV_ERROR, "ddb-number", v->line, v->column, NULL);
 }
@@ -615,9 +634,9 @@ static void check_string(vctx *c, const ww_json *v, const ww_field *f)
 			msg_q(c, v->str, v->len);
 			msg(c, " does not exist; expected one of: ");
 			put_list(&c->tmp, ww_achievements);
-			emit_hint(c, WW_SEV_ERROR, "ref-achievement", v->line, v->column,
-				  ww_did_you_mean(v->str, ww_achievements,
-						  count_list(ww_achievements)));
+			emit_hint(
+			    c, WW_SEV_ERROR, "ref-achievement", v->line, v->column,
+			    ww_did_you_mean(v->str, ww_achievements, count_list(ww_achievements)));
 		}
 		break;
 	case WW_REF_PRIZE:
@@ -678,7 +697,8 @@ static void check_value(vctx *c, const ww_json *v, const ww_field *f)
 			if (!type_matches(e, f->item)) {
 				ww_buf_clear(&c->path);
 				msg(c, "an element of %s is %s; expected %s", f->name,
-				    json_type_name(e), f->item == WW_F_OBJECT ? "an object" : "a string");
+				    json_type_name(e),
+				    f->item == WW_F_OBJECT ? "an object" : "a string");
 				emit(c, WW_SEV_ERROR, "type", e->line, e->column, NULL);
 			} else if (f->item == WW_F_OBJECT) {
 				check_object(c, e, f->model);
@@ -703,8 +723,8 @@ static void unknown_field(vctx *c, const ww_json *m, const ww_model *model)
 	msg(c, " in %s; expected one of: ", model->name);
 	for (i = 0; i < model->n; i++)
 		msg(c, "%s%s", i ? ", " : "", model->fields[i].name);
-	emit_hint(c, c->s->opts.strict ? WW_SEV_ERROR : WW_SEV_WARNING, "unknown-field", m->key_line,
-		  m->key_column, ww_did_you_mean(m->key, cands, n));
+	emit_hint(c, c->s->opts.strict ? WW_SEV_ERROR : WW_SEV_WARNING, "unknown-field",
+		  m->key_line, m->key_column, ww_did_you_mean(m->key, cands, n));
 }
 
 static void check_object(vctx *c, const ww_json *obj, const ww_model *m)
@@ -790,7 +810,8 @@ static void check_areas(vctx *c, const ww_json *t)
 				push_key(c, "id", 2);
 				msg(c, "scratch area id ");
 				msg_q(c, id->str, id->len);
-				msg(c, " is not lowercase kebab-case; expected letters a-z, digits and single '-' between them");
+				msg(c, " is not lowercase kebab-case; expected letters a-z, digits "
+				       "and single '-' between them");
 				emit(c, WW_SEV_ERROR, "id-format", id->line, id->column, NULL);
 				pop(c);
 			}
@@ -802,14 +823,18 @@ static void check_areas(vctx *c, const ww_json *t)
 		if (top && h && top->num + h->num > 1 + 1e-9) {
 			char x[32];
 			fmt_num(x, top->num + h->num);
-			msg(c, "scratch area reaches below the ticket: topPercent + heightPercent = %s; expected at most 1",
+			msg(c,
+			    "scratch area reaches below the ticket: topPercent + heightPercent = "
+			    "%s; expected at most 1",
 			    x);
 			emit(c, WW_SEV_ERROR, "area-bounds", a->line, a->column, NULL);
 		}
 		if (left && w && left->num + w->num > 1 + 1e-9) {
 			char x[32];
 			fmt_num(x, left->num + w->num);
-			msg(c, "scratch area reaches past the right edge of the ticket: leftPercent + widthPercent = %s; expected at most 1",
+			msg(c,
+			    "scratch area reaches past the right edge of the ticket: leftPercent + "
+			    "widthPercent = %s; expected at most 1",
 			    x);
 			emit(c, WW_SEV_ERROR, "area-bounds", a->line, a->column, NULL);
 		}
@@ -832,10 +857,12 @@ static void check_areas(vctx *c, const ww_json *t)
 			push_key(c, "id", 2);
 			msg(c, "duplicate scratch area id ");
 			msg_q(c, sorted[i]->str, sorted[i]->len);
-			msg(c, " in this ticket; first defined at %u:%u; expected ids unique within the ticket",
+			msg(c,
+			    " in this ticket; first defined at %u:%u; expected ids unique within "
+			    "the ticket",
 			    sorted[i - 1]->line, sorted[i - 1]->column);
-			emit(c, WW_SEV_ERROR, "duplicate-area-id", sorted[i]->line, sorted[i]->column,
-			     NULL);
+			emit(c, WW_SEV_ERROR, "duplicate-area-id", sorted[i]->line,
+			     sorted[i]->column, NULL);
 			pop(c);
 			pop(c);
 			pop(c);
@@ -885,7 +912,7 @@ static void check_win_condition(vctx *c, const ww_json *t)
 static void check_betting(vctx *c, const ww_json *t)
 {
 	const ww_json *bc = get_typed(t, "bettingConfig", WW_JSON_OBJECT), *opts, *o;
-	const ww_json *seen[4] = { NULL, NULL, NULL, NULL };
+	const ww_json *seen[4] = {NULL, NULL, NULL, NULL};
 	long idx = 0;
 
 	if (!bc || !get_typed(bc, "enabled", WW_JSON_TRUE))
@@ -900,8 +927,8 @@ static void check_betting(vctx *c, const ww_json *t)
 		emit(c, WW_SEV_ERROR, "betting-options", opts->line, opts->column, NULL);
 	}
 	for (o = opts->child; o; o = o->next, idx++) {
-		const ww_json *ord = o->type == WW_JSON_OBJECT ? get_typed(o, "order", WW_JSON_NUMBER)
-							      : NULL;
+		const ww_json *ord =
+		    o->type == WW_JSON_OBJECT ? get_typed(o, "order", WW_JSON_NUMBER) : NULL;
 		char x[32];
 		if (!ord)
 			continue;
@@ -912,7 +939,9 @@ static void check_betting(vctx *c, const ww_json *t)
 			msg(c, "bet option order is %s; expected 1, 2 or 3", x);
 			emit(c, WW_SEV_ERROR, "betting-order", ord->line, ord->column, NULL);
 		} else if (seen[(int)ord->num]) {
-			msg(c, "bet option order %s is used twice (first at %u:%u); expected orders 1, 2 and 3 once each",
+			msg(c,
+			    "bet option order %s is used twice (first at %u:%u); expected orders "
+			    "1, 2 and 3 once each",
 			    x, seen[(int)ord->num]->line, seen[(int)ord->num]->column);
 			emit(c, WW_SEV_ERROR, "betting-order", ord->line, ord->column, NULL);
 		} else {
@@ -935,7 +964,8 @@ static void check_pool(vctx *c, const ww_json *t)
 		return;
 	push_key(c, "prizeConfigs", 12);
 	if (!pc->len) {
-		msg(c, "prizeConfigs is empty; expected at least one prize (an empty pool breaks the ticket)");
+		msg(c, "prizeConfigs is empty; expected at least one prize (an empty pool breaks "
+		       "the ticket)");
 		emit(c, WW_SEV_ERROR, "prize-pool-empty", pc->line, pc->column, NULL);
 	}
 	for (e = pc->child; e; e = e->next, idx++) {
@@ -958,7 +988,8 @@ static void check_pool(vctx *c, const ww_json *t)
 		pop(c);
 	}
 	if (weights && !positive) {
-		msg(c, "no prize in prizeConfigs has a positive weight; expected at least one weight > 0");
+		msg(c, "no prize in prizeConfigs has a positive weight; expected at least one "
+		       "weight > 0");
 		emit(c, WW_SEV_ERROR, "prize-pool-weight", pc->line, pc->column, NULL);
 	}
 	pop(c);
@@ -976,9 +1007,12 @@ static size_t size_bound(const ww_json *v, int top)
 	switch (v->type) {
 	case WW_JSON_NULL:
 	case WW_JSON_TRUE:
-	case WW_JSON_FALSE: return 1;
-	case WW_JSON_NUMBER: return 21;
-	case WW_JSON_STRING: return v->len;
+	case WW_JSON_FALSE:
+		return 1;
+	case WW_JSON_NUMBER:
+		return 21;
+	case WW_JSON_STRING:
+		return v->len;
 	case WW_JSON_ARRAY:
 	case WW_JSON_OBJECT:
 		n = top ? 0 : 3;
@@ -1003,8 +1037,8 @@ static void check_item_size(vctx *c, const ww_json *obj)
 	ww_av_release(&item);
 	if (n <= DDB_ITEM_MAX)
 		return;
-	msg(c, "%s is %zu bytes as a DynamoDB item; expected at most %u (400 KB)", ww_kind_name(c->kind),
-	    n, DDB_ITEM_MAX);
+	msg(c, "%s is %zu bytes as a DynamoDB item; expected at most %u (400 KB)",
+	    ww_kind_name(c->kind), n, DDB_ITEM_MAX);
 	emit(c, WW_SEV_ERROR, "ddb-item-size", obj->line, obj->column, NULL);
 }
 
@@ -1061,7 +1095,8 @@ static void check_id(vctx *c, ww_def *d, const ww_json *obj)
 			h = sug.ptr;
 		msg(c, "%s id ", ww_kind_name(c->kind));
 		msg_q(c, id->str, id->len);
-		msg(c, " is not lowercase kebab-case; expected letters a-z, digits and single '-' between them");
+		msg(c, " is not lowercase kebab-case; expected letters a-z, digits and single '-' "
+		       "between them");
 		emit_hint(c, WW_SEV_ERROR, "id-format", id->line, id->column, h);
 		ww_buf_release(&sug);
 	}
@@ -1071,8 +1106,8 @@ static void check_id(vctx *c, ww_def *d, const ww_json *obj)
 		const ww_def *f = &s->defs[c->kind][e->first[c->kind]];
 		msg(c, "duplicate %s id ", ww_kind_name(c->kind));
 		msg_q(c, id->str, id->len);
-		msg(c, "; first defined at %s:%u:%u; expected ids unique among %s", f->file, f->line,
-		    f->column, ww_kind_plural(c->kind));
+		msg(c, "; first defined at %s:%u:%u; expected ids unique among %s", f->file,
+		    f->line, f->column, ww_kind_plural(c->kind));
 		emit(c, WW_SEV_ERROR, "duplicate-id", id->line, id->column, NULL);
 		d->sym = NOSYM;
 	} else {
@@ -1089,7 +1124,7 @@ static void flush_refs(ww_defset *s);
 static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *file,
 		    const char *container, long index)
 {
-	vctx c = { 0 };
+	vctx c = {0};
 	ww_def *d;
 
 	c.s = s;
@@ -1149,8 +1184,8 @@ static void on_duplicate(void *ctx, const ww_json *m, const ww_json *first)
 	put_quoted(&b, m->key, m->key_len);
 	ww_buf_printf(&b, " in one object (first at %u:%u); expected each name once",
 		      first->key_line, first->key_column);
-	ww_diags_add(&s->diags, WW_SEV_ERROR, "json-duplicate-key", file, m->key_line, m->key_column,
-		     NULL, NULL, ww_buf_cstr(&b));
+	ww_diags_add(&s->diags, WW_SEV_ERROR, "json-duplicate-key", file, m->key_line,
+		     m->key_column, NULL, NULL, ww_buf_cstr(&b));
 	ww_buf_release(&b);
 }
 
@@ -1196,8 +1231,10 @@ int ww_defset_add_document(ww_defset *s, const char *file, const char *data, siz
 	root = doc->root;
 	if (kind >= 0 && kind < WW_KIND_COUNT) {
 		if (root->type != WW_JSON_ARRAY) {
-			ww_defset_add_diag(s, WW_SEV_ERROR, "shape", file, root->line, root->column, "",
-					   "the file is %s; expected a JSON array of %s (the kind from the file name or --kind)",
+			ww_defset_add_diag(s, WW_SEV_ERROR, "shape", file, root->line, root->column,
+					   "",
+					   "the file is %s; expected a JSON array of %s (the kind "
+					   "from the file name or --kind)",
 					   json_type_name(root), ww_kind_plural((ww_kind)kind));
 			rc = WW_EINVALID;
 			goto done;
@@ -1207,12 +1244,15 @@ int ww_defset_add_document(ww_defset *s, const char *file, const char *data, siz
 		goto done;
 	}
 	if (root->type != WW_JSON_OBJECT) {
-		ww_defset_add_diag(s, WW_SEV_ERROR, root->type == WW_JSON_ARRAY ? "kind-unknown" : "shape",
-				   file, root->line, root->column, "",
-				   root->type == WW_JSON_ARRAY
-					   ? "the file is an array but its kind is not known; expected a file named prizes, scratchers, tickets or stores, or --kind"
-					   : "the file is %s; expected an object with prizes, scratchers, tickets or stores, or an array of one kind",
-				   json_type_name(root));
+		ww_defset_add_diag(
+		    s, WW_SEV_ERROR, root->type == WW_JSON_ARRAY ? "kind-unknown" : "shape", file,
+		    root->line, root->column, "",
+		    root->type == WW_JSON_ARRAY
+			? "the file is an array but its kind is not known; expected a file named "
+			  "prizes, scratchers, tickets or stores, or --kind"
+			: "the file is %s; expected an object with prizes, scratchers, tickets or "
+			  "stores, or an array of one kind",
+		    json_type_name(root));
 		rc = WW_EINVALID;
 		goto done;
 	}
@@ -1229,7 +1269,8 @@ int ww_defset_add_document(ww_defset *s, const char *file, const char *data, siz
 			ww_buf hb = WW_BUF_INIT;
 			ww_buf_puts(&mb, "unknown member ");
 			put_quoted(&mb, m->key, m->key_len);
-			ww_buf_puts(&mb, " in the export; expected prizes, scratchers, tickets or stores");
+			ww_buf_puts(
+			    &mb, " in the export; expected prizes, scratchers, tickets or stores");
 			if (h)
 				ww_buf_printf(&hb, "did you mean '%s'?", h);
 			ww_diags_add(&s->diags, s->opts.strict ? WW_SEV_ERROR : WW_SEV_WARNING,
@@ -1239,7 +1280,8 @@ int ww_defset_add_document(ww_defset *s, const char *file, const char *data, siz
 			ww_buf_release(&hb);
 		} else if (m->type != WW_JSON_ARRAY) {
 			ww_defset_add_diag(s, WW_SEV_ERROR, "type", file, m->line, m->column, p.ptr,
-					   "%s is %s; expected an array", m->key, json_type_name(m));
+					   "%s is %s; expected an array", m->key,
+					   json_type_name(m));
 		} else {
 			for (i = 0, e = m->child; e; e = e->next, i++)
 				add_def(s, (ww_kind)k, e, file, kind_plurals[k], i);
@@ -1311,11 +1353,14 @@ static void check_pool_emoji(ww_defset *s, const ref_rec *r, size_t n)
 			d = &s->defs[WW_KIND_TICKET][ra->def];
 			def_path(&path, d, sym_str(&s->syms, ra->path));
 			ww_buf_clear(&m);
-			ww_buf_printf(&m, "prizes '%s' and '%s' in this ticket's pool share the emoji '%s'; match win conditions compare emoji, so they can match each other",
-				      sym_str(&s->syms, rb->target), sym_str(&s->syms, ra->target),
-				      sym_str(&s->syms, s->defs[WW_KIND_PRIZE][pa].emoji));
-			ww_diags_add(&s->diags, WW_SEV_WARNING, "pool-emoji-clash", d->file, ra->line,
-				     ra->column, path.ptr, NULL, m.ptr);
+			ww_buf_printf(
+			    &m,
+			    "prizes '%s' and '%s' in this ticket's pool share the emoji '%s'; "
+			    "match win conditions compare emoji, so they can match each other",
+			    sym_str(&s->syms, rb->target), sym_str(&s->syms, ra->target),
+			    sym_str(&s->syms, s->defs[WW_KIND_PRIZE][pa].emoji));
+			ww_diags_add(&s->diags, WW_SEV_WARNING, "pool-emoji-clash", d->file,
+				     ra->line, ra->column, path.ptr, NULL, m.ptr);
 			break;
 		}
 	}
@@ -1354,15 +1399,16 @@ static void flush_refs(ww_defset *s)
 
 static void check_refs(ww_defset *s)
 {
-	const char **cands[WW_KIND_COUNT] = { NULL };
-	size_t ncands[WW_KIND_COUNT] = { 0 };
+	const char **cands[WW_KIND_COUNT] = {NULL};
+	size_t ncands[WW_KIND_COUNT] = {0};
 	ww_buf path = WW_BUF_INIT, m = WW_BUF_INIT, h = WW_BUF_INIT;
 	size_t i, j;
-	int k, unchecked[WW_KIND_COUNT] = { 0 };
+	int k, unchecked[WW_KIND_COUNT] = {0};
 
 	for (i = 0; i < s->nrefs; i++) {
 		const ref_rec *r = &s->refs[i];
-		const ww_def *d = &s->defs[r->kind == WW_KIND_PRIZE ? WW_KIND_TICKET : WW_KIND_STORE][r->def];
+		const ww_def *d =
+		    &s->defs[r->kind == WW_KIND_PRIZE ? WW_KIND_TICKET : WW_KIND_STORE][r->def];
 		int32_t first = s->syms.e[r->target].first[r->kind];
 		const char *sug;
 
@@ -1376,10 +1422,9 @@ static void check_refs(ww_defset *s)
 		}
 		if (!cands[r->kind])
 			cands[r->kind] = ids_of(s, (ww_kind)r->kind, &ncands[r->kind]);
-		sug = ncands[r->kind] <= 100000
-			      ? ww_did_you_mean(sym_str(&s->syms, r->target), cands[r->kind],
-						ncands[r->kind])
-			      : NULL;
+		sug = ncands[r->kind] <= 100000 ? ww_did_you_mean(sym_str(&s->syms, r->target),
+								  cands[r->kind], ncands[r->kind])
+						: NULL;
 		def_path(&path, d, sym_str(&s->syms, r->path));
 		ww_buf_clear(&m);
 		ww_buf_clear(&h);
@@ -1390,8 +1435,8 @@ static void check_refs(ww_defset *s)
 		if (sug)
 			ww_buf_printf(&h, "did you mean '%s'?", sug);
 		ww_diags_add(&s->diags, WW_SEV_ERROR,
-			     r->kind == WW_KIND_PRIZE ? "ref-prize" : "ref-ticket", d->file, r->line,
-			     r->column, path.ptr, sug ? h.ptr : NULL, m.ptr);
+			     r->kind == WW_KIND_PRIZE ? "ref-prize" : "ref-ticket", d->file,
+			     r->line, r->column, path.ptr, sug ? h.ptr : NULL, m.ptr);
 	}
 	for (k = 0; k < WW_KIND_COUNT; k++) {
 		if (!unchecked[k])
@@ -1428,9 +1473,10 @@ static void check_unused(ww_defset *s, ww_kind k, ww_kind by, const char *what)
 		if (d->used || d->sym == NOSYM)
 			continue;
 		def_path(&path, d, "");
-		ww_defset_add_diag(s, WW_SEV_INFO, k == WW_KIND_TICKET ? "unused-ticket" : "unused-prize",
-				   d->file, d->line, d->column, path.ptr, "%s '%s' is %s",
-				   ww_kind_name(k), sym_str(&s->syms, d->sym), what);
+		ww_defset_add_diag(s, WW_SEV_INFO,
+				   k == WW_KIND_TICKET ? "unused-ticket" : "unused-prize", d->file,
+				   d->line, d->column, path.ptr, "%s '%s' is %s", ww_kind_name(k),
+				   sym_str(&s->syms, d->sym), what);
 	}
 	ww_buf_release(&path);
 }
@@ -1620,7 +1666,8 @@ static int utf16_cmp(const char *a, const char *b)
 
 static int member_cmp(const void *a, const void *b)
 {
-	const ww_av_member *x = *(const ww_av_member *const *)a, *y = *(const ww_av_member *const *)b;
+	const ww_av_member *x = *(const ww_av_member *const *)a,
+			   *y = *(const ww_av_member *const *)b;
 
 	return utf16_cmp(x->name, y->name);
 }

@@ -35,18 +35,18 @@ typedef enum { WW_SEV_INFO = 0, WW_SEV_WARNING, WW_SEV_ERROR } ww_severity;
 
 typedef struct {
 	ww_severity severity;
-	const char *code;   /* stable rule code (docs/models.md); static storage */
-	char *file;         /* owned */
+	const char *code;      /* stable rule code (docs/models.md); static storage */
+	char *file;	       /* owned */
 	unsigned line, column; /* 1-based; 0 when not known */
-	char *path;         /* JSON pointer: /tickets/3/prizeConfigs/0/prizeId; owned */
-	char *message;      /* what was found and what was expected; owned */
-	char *hint;         /* "did you mean 'goblin-gold'?" or NULL; owned */
+	char *path;	       /* JSON pointer: /tickets/3/prizeConfigs/0/prizeId; owned */
+	char *message;	       /* what was found and what was expected; owned */
+	char *hint;	       /* "did you mean 'goblin-gold'?" or NULL; owned */
 } ww_diag;
 
 typedef struct {
 	ww_diag *items;
 	size_t n, cap;
-	size_t count[3];    /* per severity */
+	size_t count[3]; /* per severity */
 } ww_diags;
 
 void ww_diags_release(ww_diags *d);
@@ -65,9 +65,9 @@ int ww_diags_format_valid(const char *format);
 
 /* ---- Loading ------------------------------------------------------- */
 typedef struct {
-	int strict;         /* unknown fields are errors, not warnings */
-	int keep_bodies;    /* keep every definition (import); 0 keeps only what
-			       cross-reference checks need (validate of a stream) */
+	int strict;	 /* unknown fields are errors, not warnings */
+	int keep_bodies; /* keep every definition (import); 0 keeps only what
+			    cross-reference checks need (validate of a stream) */
 } ww_defs_options;
 
 typedef struct ww_defset ww_defset;
@@ -88,7 +88,7 @@ int ww_defset_add_line(ww_defset *s, const char *file, unsigned line, const char
  * a kind that cannot be told from a file name). */
 void ww_defset_add_diag(ww_defset *s, ww_severity sev, const char *code, const char *file,
 			unsigned line, unsigned column, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 8, 9)));
+    __attribute__((format(printf, 8, 9)));
 /* Run the checks that need every definition (references, uniqueness,
  * tickets in no store, ...). Call once, after the last add. */
 void ww_defset_finish(ww_defset *s);
@@ -101,8 +101,8 @@ const ww_def *ww_defset_get(const ww_defset *s, ww_kind k, size_t i);
 
 /* ---- One definition ------------------------------------------------ */
 ww_kind ww_def_kind(const ww_def *d);
-const char *ww_def_id(const ww_def *d);       /* borrowed */
-const char *ww_def_file(const ww_def *d);     /* where it was defined */
+const char *ww_def_id(const ww_def *d);	  /* borrowed */
+const char *ww_def_file(const ww_def *d); /* where it was defined */
 unsigned ww_def_line(const ww_def *d);
 /* The DynamoDB item of the definition's own fields (a WW_AV_M into `out`,
  * released first): native types (M, L, S, N, BOOL), optional fields absent,

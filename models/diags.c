@@ -5,7 +5,7 @@
 
 #include "models/defs.h"
 
-static const char *const sev_names[] = { "info", "warning", "error" };
+static const char *const sev_names[] = {"info", "warning", "error"};
 
 int ww_diags_format_valid(const char *format)
 {
@@ -26,7 +26,7 @@ static void put_location(ww_buf *out, const ww_diag *g)
 
 static void format_text(ww_buf *out, const ww_diags *d, int color)
 {
-	static const char *const colors[] = { "\033[1;36m", "\033[1;33m", "\033[1;31m" };
+	static const char *const colors[] = {"\033[1;36m", "\033[1;33m", "\033[1;31m"};
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
@@ -34,7 +34,8 @@ static void format_text(ww_buf *out, const ww_diags *d, int color)
 		put_location(out, g);
 		ww_buf_puts(out, ": ");
 		if (color)
-			ww_buf_printf(out, "%s%s\033[0m", colors[g->severity], sev_names[g->severity]);
+			ww_buf_printf(out, "%s%s\033[0m", colors[g->severity],
+				      sev_names[g->severity]);
 		else
 			ww_buf_puts(out, sev_names[g->severity]);
 		ww_buf_printf(out, "[%s]: %s", g->code, g->message);
@@ -100,7 +101,7 @@ static void gh_escape(ww_buf *out, const char *s, int property)
 
 static void format_github(ww_buf *out, const ww_diags *d)
 {
-	static const char *const cmds[] = { "notice", "warning", "error" };
+	static const char *const cmds[] = {"notice", "warning", "error"};
 	size_t i;
 
 	for (i = 0; i < d->n; i++) {
@@ -157,12 +158,17 @@ static void format_junit(ww_buf *out, const ww_diags *d)
 	size_t i, tests = d->n ? d->n : 1, failures = d->count[WW_SEV_ERROR];
 
 	ww_buf_puts(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	ww_buf_printf(out, "<testsuites name=\"wwseed validate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
-		      tests, failures);
-	ww_buf_printf(out, "  <testsuite name=\"wwseed validate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
+	ww_buf_printf(
+	    out,
+	    "<testsuites name=\"wwseed validate\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n",
+	    tests, failures);
+	ww_buf_printf(out,
+		      "  <testsuite name=\"wwseed validate\" tests=\"%zu\" failures=\"%zu\" "
+		      "errors=\"0\" skipped=\"0\">\n",
 		      tests, failures);
 	if (!d->n)
-		ww_buf_puts(out, "    <testcase classname=\"wwseed\" name=\"definitions are valid\"/>\n");
+		ww_buf_puts(
+		    out, "    <testcase classname=\"wwseed\" name=\"definitions are valid\"/>\n");
 	for (i = 0; i < d->n; i++) {
 		const ww_diag *g = &d->items[i];
 		ww_buf line = WW_BUF_INIT;

@@ -23,23 +23,23 @@ typedef enum {
 
 typedef enum {
 	WW_REF_NONE = 0,
-	WW_REF_PRIZE,       /* a prize id */
-	WW_REF_TICKET,      /* a ticket id */
-	WW_REF_AREA,        /* one of the same ticket's scratch area ids */
-	WW_REF_ACHIEVEMENT  /* one of ww_achievements */
+	WW_REF_PRIZE,	   /* a prize id */
+	WW_REF_TICKET,	   /* a ticket id */
+	WW_REF_AREA,	   /* one of the same ticket's scratch area ids */
+	WW_REF_ACHIEVEMENT /* one of ww_achievements */
 } ww_ref;
 
 /* Range flags. */
 enum {
-	WW_R_MIN = 1,       /* value >= min */
-	WW_R_MIN_EXCL = 2,  /* value > min */
-	WW_R_MAX = 4        /* value <= max */
+	WW_R_MIN = 1,	   /* value >= min */
+	WW_R_MIN_EXCL = 2, /* value > min */
+	WW_R_MAX = 4	   /* value <= max */
 };
 
 /* Other flags. */
 enum {
-	WW_FF_ID = 1,       /* a lowercase kebab-case id */
-	WW_FF_NONEMPTY = 2  /* an array with at least one element */
+	WW_FF_ID = 1,	   /* a lowercase kebab-case id */
+	WW_FF_NONEMPTY = 2 /* an array with at least one element */
 };
 
 typedef struct ww_model ww_model;
@@ -47,20 +47,20 @@ typedef struct ww_model ww_model;
 typedef struct {
 	const char *name;
 	ww_ftype type;
-	ww_ftype item;                  /* ARRAY: the element type */
+	ww_ftype item; /* ARRAY: the element type */
 	int required;
-	const char *const *values;      /* allowed strings, NULL-terminated; NULL: any */
-	const char *const *deprecated;  /* also accepted, with a warning */
-	unsigned range;                 /* WW_R_* */
+	const char *const *values;     /* allowed strings, NULL-terminated; NULL: any */
+	const char *const *deprecated; /* also accepted, with a warning */
+	unsigned range;		       /* WW_R_* */
 	double min, max;
-	const ww_model *model;          /* OBJECT, or ARRAY of OBJECT */
+	const ww_model *model; /* OBJECT, or ARRAY of OBJECT */
 	ww_ref ref;
-	unsigned flags;                 /* WW_FF_* */
-	const char *doc;                /* one line for the schema and the docs */
+	unsigned flags;	 /* WW_FF_* */
+	const char *doc; /* one line for the schema and the docs */
 } ww_field;
 
 struct ww_model {
-	const char *name;               /* "ticket", "scratchArea", ... */
+	const char *name; /* "ticket", "scratchArea", ... */
 	const char *doc;
 	const ww_field *fields;
 	size_t n;

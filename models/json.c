@@ -78,7 +78,7 @@ typedef struct {
 	ww_json_doc *doc;
 	const char *p, *end;
 	const char *line_start;
-	size_t wide;          /* continuation bytes on this line so far */
+	size_t wide; /* continuation bytes on this line so far */
 	unsigned line;
 	ww_json_error *err;
 	ww_json_dup_fn on_dup;
@@ -92,7 +92,7 @@ static unsigned column_at(const parser *ps, const char *at)
 }
 
 static int fail_at(parser *ps, const char *at, const char *code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 static int fail_at(parser *ps, const char *at, const char *code, const char *fmt, ...)
 {
 	va_list ap;
@@ -129,8 +129,10 @@ static int fail_unexpected(parser *ps, const char *expected)
 	char b[24];
 
 	if (ps->p < ps->end && *ps->p == 0)
-		return fail_at(ps, ps->p, "json-nul", "NUL byte in the input; expected %s", expected);
-	return fail_at(ps, ps->p, "json-syntax", "unexpected %s; expected %s", found(ps, b), expected);
+		return fail_at(ps, ps->p, "json-nul", "NUL byte in the input; expected %s",
+			       expected);
+	return fail_at(ps, ps->p, "json-syntax", "unexpected %s; expected %s", found(ps, b),
+		       expected);
 }
 
 static void skip_ws(parser *ps)
@@ -253,14 +255,16 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 			ps->p = p;
 			if (c == 0)
 				return fail_at(ps, p, "json-nul", "NUL byte inside a string");
-			return fail_at(ps, p, "json-syntax",
-					"control character 0x%02x inside a string; expected it escaped", c);
+			return fail_at(
+			    ps, p, "json-syntax",
+			    "control character 0x%02x inside a string; expected it escaped", c);
 		}
 		if (c >= 0x80) {
 			int n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
 			if (!n) {
 				ps->p = p;
-				return fail_at(ps, p, "json-utf8", "invalid UTF-8 byte 0x%02x in a string", c);
+				return fail_at(ps, p, "json-utf8",
+					       "invalid UTF-8 byte 0x%02x in a string", c);
 			}
 			p += n;
 			ps->wide += (size_t)n - 1;
@@ -295,21 +299,48 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 			const char *esc = p;
 			if (end - p < 2) {
 				ps->p = end;
-				return fail_at(ps, end, "json-syntax", "unterminated string; expected '\"'");
+				return fail_at(ps, end, "json-syntax",
+					       "unterminated string; expected '\"'");
 			}
 			switch (p[1]) {
-			case '"': ww_buf_putc(b, '"'); p += 2; continue;
-			case '\\': ww_buf_putc(b, '\\'); p += 2; continue;
-			case '/': ww_buf_putc(b, '/'); p += 2; continue;
-			case 'b': ww_buf_putc(b, '\b'); p += 2; continue;
-			case 'f': ww_buf_putc(b, '\f'); p += 2; continue;
-			case 'n': ww_buf_putc(b, '\n'); p += 2; continue;
-			case 'r': ww_buf_putc(b, '\r'); p += 2; continue;
-			case 't': ww_buf_putc(b, '\t'); p += 2; continue;
-			case 'u': break;
+			case '"':
+				ww_buf_putc(b, '"');
+				p += 2;
+				continue;
+			case '\\':
+				ww_buf_putc(b, '\\');
+				p += 2;
+				continue;
+			case '/':
+				ww_buf_putc(b, '/');
+				p += 2;
+				continue;
+			case 'b':
+				ww_buf_putc(b, '\b');
+				p += 2;
+				continue;
+			case 'f':
+				ww_buf_putc(b, '\f');
+				p += 2;
+				continue;
+			case 'n':
+				ww_buf_putc(b, '\n');
+				p += 2;
+				continue;
+			case 'r':
+				ww_buf_putc(b, '\r');
+				p += 2;
+				continue;
+			case 't':
+				ww_buf_putc(b, '\t');
+				p += 2;
+				continue;
+			case 'u':
+				break;
 			default:
 				ps->p = p;
-				return fail_at(ps, p, "json-syntax", "invalid escape '\\%c' in a string",
+				return fail_at(ps, p, "json-syntax",
+					       "invalid escape '\\%c' in a string",
 					       p[1] >= 0x20 && p[1] < 0x7f ? p[1] : '?');
 			}
 			if (end - p < 6 || hex4(p + 2, &cp)) {
@@ -319,8 +350,8 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 			}
 			p += 6;
 			if (cp >= 0xd800 && cp <= 0xdbff) {
-				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' || hex4(p + 2, &lo) ||
-				    lo < 0xdc00 || lo > 0xdfff) {
+				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+				    hex4(p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff) {
 					ps->p = esc;
 					return fail_at(ps, esc, "json-utf8",
 						       "lone surrogate \\u%04x in a string", cp);
@@ -329,10 +360,12 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 				cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
 			} else if (cp >= 0xdc00 && cp <= 0xdfff) {
 				ps->p = esc;
-				return fail_at(ps, esc, "json-utf8", "lone surrogate \\u%04x in a string", cp);
+				return fail_at(ps, esc, "json-utf8",
+					       "lone surrogate \\u%04x in a string", cp);
 			} else if (cp == 0) {
 				ps->p = esc;
-				return fail_at(ps, esc, "json-nul", "\\u0000 (NUL) inside a string");
+				return fail_at(ps, esc, "json-nul",
+					       "\\u0000 (NUL) inside a string");
 			}
 			put_utf8(b, cp);
 			continue;
@@ -341,14 +374,16 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 			ps->p = p;
 			if (c == 0)
 				return fail_at(ps, p, "json-nul", "NUL byte inside a string");
-			return fail_at(ps, p, "json-syntax",
-				       "control character 0x%02x inside a string; expected it escaped", c);
+			return fail_at(
+			    ps, p, "json-syntax",
+			    "control character 0x%02x inside a string; expected it escaped", c);
 		}
 		if (c >= 0x80) {
 			int n = utf8_seq((const unsigned char *)p, (const unsigned char *)end);
 			if (!n) {
 				ps->p = p;
-				return fail_at(ps, p, "json-utf8", "invalid UTF-8 byte 0x%02x in a string", c);
+				return fail_at(ps, p, "json-utf8",
+					       "invalid UTF-8 byte 0x%02x in a string", c);
 			}
 			ww_buf_put(b, p, (size_t)n);
 			p += n;
@@ -367,9 +402,9 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 	return 0;
 }
 
-static const double pow10_exact[] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
-				      1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
-				      1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+static const double pow10_exact[] = {1e0,  1e1,	 1e2,  1e3,  1e4,  1e5,	 1e6,  1e7,
+				     1e8,  1e9,	 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+				     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
 static int parse_number(parser *ps, ww_json *n)
 {
@@ -383,13 +418,15 @@ static int parse_number(parser *ps, ww_json *n)
 		neg = 1, p++;
 	if (p >= end || *p < '0' || *p > '9') {
 		ps->p = p;
-		return fail_at(ps, start, "json-number", "malformed number; expected a digit after '-'");
+		return fail_at(ps, start, "json-number",
+			       "malformed number; expected a digit after '-'");
 	}
 	if (*p == '0') {
 		p++;
 		if (p < end && *p >= '0' && *p <= '9') {
 			ps->p = p;
-			return fail_at(ps, start, "json-number", "leading zero in number; expected no leading zeros");
+			return fail_at(ps, start, "json-number",
+				       "leading zero in number; expected no leading zeros");
 		}
 	} else {
 		for (; p < end && *p >= '0' && *p <= '9'; p++) {
@@ -402,8 +439,9 @@ static int parse_number(parser *ps, ww_json *n)
 		p++;
 		if (p >= end || *p < '0' || *p > '9') {
 			ps->p = p;
-			return fail_at(ps, start, "json-number",
-				       "malformed number; expected a digit after the decimal point");
+			return fail_at(
+			    ps, start, "json-number",
+			    "malformed number; expected a digit after the decimal point");
 		}
 		for (; p < end && *p >= '0' && *p <= '9'; p++) {
 			if (digits < 19) {
@@ -540,8 +578,8 @@ static int parse_container(parser *ps, ww_json *n, int depth)
 
 	if (depth >= WW_JSON_MAX_DEPTH)
 		return fail_at(ps, ps->p, "json-depth",
-			       "nesting deeper than %d levels; expected at most %d", WW_JSON_MAX_DEPTH,
-			       WW_JSON_MAX_DEPTH);
+			       "nesting deeper than %d levels; expected at most %d",
+			       WW_JSON_MAX_DEPTH, WW_JSON_MAX_DEPTH);
 	ps->p++;
 	skip_ws(ps);
 	if (ps->p < ps->end && *ps->p == close) {
@@ -637,7 +675,7 @@ static int parse_value(parser *ps, ww_json **out, int depth)
 int ww_json_parse(ww_json_doc *doc, const char *data, size_t len, unsigned first_line,
 		  ww_json_error *err, ww_json_dup_fn on_dup, void *dup_ctx)
 {
-	parser ps = { 0 };
+	parser ps = {0};
 	int rc = -1;
 
 	ww_json_doc_release(doc);

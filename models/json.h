@@ -27,28 +27,31 @@ typedef enum {
 typedef struct ww_json ww_json;
 struct ww_json {
 	ww_json_type type;
-	unsigned line, column;     /* where the value starts */
-	double num;                /* NUMBER */
-	const char *str;           /* STRING: decoded UTF-8, NUL-terminated */
-	size_t len;                /* STRING: bytes; ARRAY/OBJECT: members */
-	const char *key;           /* member name inside an object, else NULL */
+	unsigned line, column; /* where the value starts */
+	double num;	       /* NUMBER */
+	const char *str;       /* STRING: decoded UTF-8, NUL-terminated */
+	size_t len;	       /* STRING: bytes; ARRAY/OBJECT: members */
+	const char *key;       /* member name inside an object, else NULL */
 	size_t key_len;
 	unsigned key_line, key_column;
-	int duplicate;             /* a later member with an earlier member's name */
-	ww_json *child, *next;     /* first member; next sibling */
+	int duplicate;	       /* a later member with an earlier member's name */
+	ww_json *child, *next; /* first member; next sibling */
 };
 
 typedef struct ww_json_block ww_json_block;
 typedef struct {
 	ww_json *root;
-	ww_json_block *blocks;     /* the arena */
+	ww_json_block *blocks; /* the arena */
 } ww_json_doc;
 
-#define WW_JSON_DOC_INIT { NULL, NULL }
+#define WW_JSON_DOC_INIT                                                                           \
+	{                                                                                          \
+		NULL, NULL                                                                         \
+	}
 
 typedef struct {
-	const char *code;          /* json-syntax, json-utf8, json-nul, json-depth,
-				      json-number, json-empty (static) */
+	const char *code; /* json-syntax, json-utf8, json-nul, json-depth,
+			     json-number, json-empty (static) */
 	unsigned line, column;
 	char message[200];
 } ww_json_error;
