@@ -15,7 +15,7 @@ FUZZ_CC       ?= clang
 FUZZ_SECONDS  ?= 60
 FUZZ_DIR      := build-fuzz
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_CFLAGS   := -O1 -g -std=c11 -D_GNU_SOURCE -I. $(FUZZ_SAN) $(PKG_CFLAGS)
+FUZZ_CFLAGS   := -O1 -g -std=c11 -D_GNU_SOURCE -I. -MMD -MP $(FUZZ_SAN) $(PKG_CFLAGS)
 FUZZ_TARGETS  := $(patsubst tests/fuzz/%.c,$(FUZZ_DIR)/%,$(sort $(wildcard tests/fuzz/fuzz_*.c)))
 FUZZ_MOD_SRC  := $(foreach m,$(MODULES),$(SRC_$(m)))
 FUZZ_MOD_OBJ  := $(FUZZ_MOD_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
@@ -43,3 +43,5 @@ fuzz: fuzz-build
 	    -artifact_prefix=$(FUZZ_DIR)/crashes/$$n- \
 	    $(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
+
+-include $(shell find $(FUZZ_DIR) -name '*.d' 2>/dev/null)
