@@ -1,13 +1,106 @@
-/* Placeholder until this subcommand lands; replaced by its owner. */
+/* wwseed status: the last runs in the ledger and whether the tables match
+ * the local definitions. */
 #include <stdio.h>
+#include <string.h>
 
 #include "cmd/cli.h"
+#include "common/error.h"
+#include "common/log.h"
+#include "migrate/connect.h"
+#include "migrate/engine.h"
+#include "migrate/options.h"
+
+static const char usage_line[] = "wwseed status [<options>] [<path>...]";
+
+enum { OPT_LIMIT = WW_EOPT_LOCAL_BASE };
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: %s\n\n"
+		   "Show the last imports recorded in the ledger (newest first) and whether the\n"
+		   "tables match the definitions (default seeds/): the plan's summary line.\n\n"
+		   "  --limit N                runs to show (default 10)\n\n%s\n%s",
+		usage_line, ww_engine_opts_help, ww_global_opts_help);
+}
 
 int cmd_status(int argc, char **argv, ww_global_opts *g)
 {
-	(void)argc;
-	(void)argv;
-	(void)g;
-	fprintf(stderr, "wwseed: 'status' is not built yet\n");
-	return WW_EXIT_FAILURE;
+	static const struct option longopts[] = {
+		{ "limit", required_argument, NULL, OPT_LIMIT },
+		WW_ENGINE_LONGOPTS,
+		WW_GLOBAL_LONGOPTS,
+		{ NULL, 0, NULL, 0 }
+	};
+	ww_engine_args a;
+	ww_engine e = WW_ENGINE_INIT;
+	ww_connection s;
+	ww_connect_args args = { 0 };
+	int opt, r, limit = 10, rc = 0, prepared, exit_code;
+
+	memset(&a, 0, sizeof(a));
+	memset(&s, 0, sizeof(s));
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, ":vqh", longopts, NULL)) != -1) {
+		if ((r = ww_cli_global_opt(g, opt, optarg)) == -1) {
+			usage(stdout);
+			ww_engine_args_release(&a);
+			return WW_EXIT_OK;
+		} else if (r == 1) {
+			continue;
+		}
+		r = ww_engine_opt(&a, opt, optarg);
+		if (r == 0) {
+			if (opt == OPT_LIMIT)
+				r = ww_engine_parse_int("--limit", optarg, &limit);
+			else if (opt == ':')
+				r = ww_error_set(WW_EINVALID, "option '%s' needs a value", argv[optind - 1]);
+			else
+				r = ww_error_set(WW_EINVALID, "unknown option '%s'", argv[optind - 1]);
+		}
+		if (r < 0) {
+			exit_code = ww_cli_usage_error("status", usage_line, "%s", ww_error_message());
+			ww_engine_args_release(&a);
+			return exit_code;
+		}
+	}
+	ww_engine_args_finish(&a, argc, argv, optind);
+	a.eo.color = g->color && ww_log_is_tty();
+	/* Definitions that do not load still leave the runs worth showing. */
+	prepared = ww_engine_prepare(&e, &a.eo) == 0;
+	if (!prepared && !e.tables.name[0]) {
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", ww_error_message());
+		if ((rc = ww_tables_resolve(&e.tables, &a.eo.resolve)) < 0)
+			goto done;
+		ww_error_set(WW_EINVALID, "%s", msg);
+	}
+	args.region = g->region;
+	args.endpoint_url = g->endpoint_url;
+	args.profile = g->profile;
+	args.ca_bundle = g->ca_bundle;
+	args.allow_insecure_http = g->allow_http;
+	if (!prepared) {
+		char msg[1024];
+		snprintf(msg, sizeof(msg), "%s", ww_error_message());
+		rc = ww_connect(&s, &args);
+		if (rc == 0)
+			ww_error_set(WW_EINVALID, "%s", msg);
+	} else {
+		rc = ww_connect(&s, &args);
+	}
+	if (rc < 0)
+		goto done;
+	rc = ww_engine_status(&e, s.ddb, &a.eo, limit, prepared);
+done:
+	if (rc < 0) {
+		ww_log_error("%s", ww_error_message());
+		exit_code = ww_cli_exit_for(rc);
+	} else {
+		exit_code = prepared ? WW_EXIT_OK : WW_EXIT_INVALID;
+	}
+	ww_disconnect(&s);
+	ww_engine_release(&e);
+	ww_engine_args_release(&a);
+	return exit_code;
 }

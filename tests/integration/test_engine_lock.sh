@@ -1,0 +1,88 @@
+#!/usr/bin/env bash
+# The import lock and interrupted runs against the local server: two imports
+# at once (one fails cleanly naming the holder, one waits), Ctrl-C, kill -9
+# mid-way and a re-run that converges, a stale lease, --force-unlock.
+. "$WWSEED_ROOT/tests/lib.sh"
+. "$WWSEED_ROOT/tests/integration/test_engine_setup.inc"
+stage=lck$$
+mkdir -p "$T/defs"
+cp "$EXPORT" "$T/defs/export.json"
+canon "$EXPORT" >"$T/want.json"
+
+wait_for() { # wait_for FILE TEXT: up to 20 s for TEXT to appear in FILE
+  local i
+  for i in $(seq 1 200); do
+    grep -q "$2" "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# 1. two imports at once, then a third that waits for the lock
+create_tables "$stage"
+"$WWSEED" import --stage "$stage" --max-wcu 12 "$T/defs" >"$T/a.out" 2>"$T/a.err" &
+a=$!
+wait_for "$T/a.out" "^Plan:" || not_ok "first import never planned"
+run "$WWSEED" import --stage "$stage" --lock-timeout 0 "$T/defs"
+expect_rc 6 "a second import while the first runs fails"
+expect_contains "$err" "wwseed: import lock in 'schratcho-$stage-wwseed-ledger' is held by '" "the message names the lock"
+expect_contains "$err" ":$a' (lease ends " "the message names the holder (run, host, pid)"
+run "$WWSEED" import --stage "$stage" --lock-timeout 30 "$T/defs"
+expect_rc 0 "a third import waits for the lock, then runs"
+expect_contains "$err" "waiting for the import lock held by '" "the waiting import says whom it waits for"
+expect_contains "$out" "No changes: the tables match the definitions." "after waiting it finds the first import's work done"
+wait "$a"; rc=$?
+expect_rc 0 "the first import finished"
+
+# 2. Ctrl-C: batches in flight finish, the run is recorded as interrupted
+stage2=int$$
+create_tables "$stage2"
+"$WWSEED" import --stage "$stage2" --max-wcu 4 --concurrency 1 "$T/defs" >"$T/c.out" 2>"$T/c.err" &
+c=$!
+wait_for "$T/c.out" "^Plan:" || not_ok "interrupted import never planned"
+sleep 0.5
+kill -INT "$c"
+wait "$c"; rc=$?
+out=$(cat "$T/c.out"); err=$(cat "$T/c.err")
+expect_rc 130 "Ctrl-C stops the import"
+expect_contains "$err" "wwseed: interrupted: " "it says it was interrupted"
+expect_contains "$out" "not attempted" "the summary lists what was not attempted"
+
+# 3. kill -9 mid-way, then the next run converges (after the dead run's lease expires)
+stage3=kil$$
+create_tables "$stage3"
+"$WWSEED" import --stage "$stage3" --max-wcu 8 --lock-lease 2 "$T/defs" >"$T/k.out" 2>"$T/k.err" &
+k=$!
+wait_for "$T/k.out" "^Plan:" || not_ok "killed import never planned"
+sleep 1
+kill -9 "$k"
+wait "$k" 2>/dev/null
+run "$WWSEED" import --stage "$stage3" --lock-timeout 30 --report "$T/k2.json" "$T/defs"
+expect_rc 0 "the run after kill -9 takes the expired lease and finishes"
+done_before=$(report_field "$T/k2.json" 'r["plan"]["unchanged"]')
+if ((done_before > 0 && done_before < 32)); then ok "the killed run had written part ($done_before of 32)"; else not_ok "the killed run wrote $done_before of 32: not mid-way"; fi
+expect_eq "$(report_field "$T/k2.json" 'r["plan"]["create"] + r["plan"]["unchanged"]')" "32" "the re-run created exactly the rest"
+dump "$stage3" "$T/got3.json"
+expect_file_eq "$T/got3.json" "$T/want.json" "after kill -9 and a re-run the tables equal the export (nothing lost, nothing duplicated)"
+
+# 4. a stale lease counts as free; a live one blocks until --force-unlock
+now=$(date +%s)
+ddbpy put "schratcho-$stage-wwseed-ledger" "{\"pk\":{\"S\":\"lock\"},\"sk\":{\"S\":\"import\"},\"holder\":{\"S\":\"ghost@elsewhere:1\"},\"expiresAt\":{\"N\":\"$((now - 5))\"}}"
+run "$WWSEED" import --stage "$stage" --lock-timeout 0 "$T/defs"
+expect_rc 0 "an expired lease does not block (no TTL sweep needed)"
+ddbpy put "schratcho-$stage-wwseed-ledger" "{\"pk\":{\"S\":\"lock\"},\"sk\":{\"S\":\"import\"},\"holder\":{\"S\":\"ghost@elsewhere:1\"},\"expiresAt\":{\"N\":\"$((now + 600))\"}}"
+run "$WWSEED" import --stage "$stage" --lock-timeout 1 "$T/defs"
+expect_rc 6 "a live lease blocks"
+expect_contains "$err" "is held by 'ghost@elsewhere:1' (lease ends " "the blocked import names the holder"
+run "$WWSEED" import --stage "$stage" --force-unlock "$T/defs"
+expect_rc 0 "--force-unlock removes the lock and imports"
+expect_contains "$err" "removed the import lock held by 'ghost@elsewhere:1'" "--force-unlock says whose lock it removed"
+
+# 5. the ledger: statuses of every run
+for s in "$stage" "$stage2" "$stage3"; do
+  awsddb query --table-name "schratcho-$s-wwseed-ledger" --key-condition-expression 'pk = :r' \
+    --expression-attribute-values '{":r":{"S":"run"}}' --query 'Items[].status.S' --output text
+done >"$T/statuses"
+expect_eq "$(sed -n 1p "$T/statuses")" $'succeeded\tsucceeded\tsucceeded\tsucceeded' "ledger of the concurrent stage: four runs succeeded (the refused ones never started)"
+expect_eq "$(sed -n 2p "$T/statuses")" "interrupted" "ledger: the Ctrl-C run is recorded as interrupted"
+expect_eq "$(sed -n 3p "$T/statuses")" $'running\tsucceeded' "ledger: the killed run stays 'running', its re-run succeeded"
