@@ -38,4 +38,16 @@ unsigned long ww_creds_provider_fetches(ww_creds_provider *p);
 
 void ww_creds_provider_free(ww_creds_provider *p);
 
+/* Parse an ISO 8601 UTC time as credential endpoints send it
+ * ("2026-11-21T23:30:00Z", fractions and +hh:mm offsets allowed).
+ * Returns 0 or WW_EINVALID. */
+int ww_creds_parse_time(const char *s, time_t *out);
+
+/* Split a credential_process command line into words the way a POSIX shell
+ * would, with no expansion of any kind: blanks separate words, '...' is
+ * literal, "..." allows \" and \\, a backslash escapes the next character.
+ * `*out` is a NULL-terminated array of `*nout` malloc'd strings (the caller
+ * frees each and the array). Returns 0 or WW_EINVALID. */
+int ww_creds_split_command(const char *cmd, char ***out, size_t *nout);
+
 #endif
