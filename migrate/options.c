@@ -7,6 +7,7 @@
 
 #include "common/buf.h"
 #include "common/error.h"
+#include "migrate/resolve.h"
 #include "models/defs.h"
 
 const char ww_engine_opts_help[] =
@@ -51,7 +52,16 @@ int ww_engine_opt(ww_engine_args *a, int opt, const char *arg)
 {
 	switch (opt) {
 	case WW_EOPT_STAGE: a->eo.resolve.stage = arg; return 1;
-	case WW_EOPT_TABLE:
+	case WW_EOPT_TABLE: {
+		/* Checked here so a bad one is a usage error; resolve checks again. */
+		const char *one[1] = { arg };
+		ww_resolve_opts ro = { one, 1, NULL, NULL };
+		ww_tables t = { 0 };
+		int rc = ww_tables_resolve(&t, &ro);
+		ww_tables_release(&t);
+		if (rc < 0)
+			return rc;
+	}
 		a->tables = ww_xrealloc(a->tables, (a->ntables + 1) * sizeof(*a->tables));
 		a->tables[a->ntables++] = arg;
 		return 1;
