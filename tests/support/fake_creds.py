@@ -3,7 +3,8 @@
 
   --mode http       an HTTP/1.1 server (https with --tls-cert) for the transport tests:
                     /status/<code>, /echo (method, headers and body back as
-                    JSON), /slow?ms=N, /stats (connections and requests seen)
+                    JSON), /slow?ms=N, /stats (connections and requests seen);
+                    every mode: /last (the previous request, as /echo shows it)
   --mode sts        STS AssumeRoleWithWebIdentity (form POST, XML answer)
   --mode container  ECS/EKS container credentials (JSON, Authorization header)
   --mode imds       EC2 instance metadata, IMDSv2 (token PUT, then GETs)
@@ -81,6 +82,13 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/stats":
             with LOCK:
                 return self.send(200, json.dumps(STATE))
+        if url.path == "/last":
+            with LOCK:
+                return self.send(200, json.dumps(STATE.get("last", {})))
+        with LOCK:
+            STATE["last"] = {"method": self.command, "path": self.path,
+                             "headers": {k.lower(): v for k, v in self.headers.items()},
+                             "body": body.decode("utf-8", "replace")}
         getattr(self, "mode_" + ARGS.mode)(url, body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = dispatch

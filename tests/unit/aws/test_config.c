@@ -14,7 +14,10 @@
 
 #include <cmocka.h>
 
+#include <cjson/cJSON.h>
+
 #include "aws/config.h"
+#include "aws/session.h"
 #include "common/error.h"
 #include "common/log.h"
 #include "fake_server.h"
@@ -371,6 +374,73 @@ static void test_config_warns_on_readable_credentials_file(void **state)
 	assert_string_equal(got, want);
 }
 
+static void test_config_session_signs_for_resolved_settings(void **state)
+{
+	fake_server srv;
+	ww_aws_args a = { 0 };
+	ww_aws_session ses;
+	ww_http_response r = WW_HTTP_RESPONSE_INIT;
+	char url[128], **names = NULL;
+	ww_http_request req = { "GET", url, NULL, 0, NULL, 0, 0, 0 };
+	size_t n = 0;
+	cJSON *j, *h;
+	const char *authz;
+
+	(void)state;
+	assert_int_equal(fake_start(&srv, "http", NULL), 0);
+	setenv("AWS_ACCESS_KEY_ID", "AKIDSESSION", 1);
+	setenv("AWS_SECRET_ACCESS_KEY", "session-secret-value", 1);
+	write_file(cfg_path, "[default]\nregion = eu-west-1\n", 0600);
+	setenv("AWS_ENDPOINT_URL_DYNAMODB", srv.url, 1);
+	a.retry.max_attempts = 1;
+	assert_int_equal(ww_aws_session_open(&ses, &a), 0);
+	assert_string_equal(ses.cfg.endpoint_url, srv.url);
+	/* the fake is no DynamoDB: the call fails, but it arrived signed */
+	assert_int_not_equal(ww_ddb_list_tables(ses.ddb, &names, &n, NULL), 0);
+	snprintf(url, sizeof(url), "%s/last", srv.url);
+	assert_int_equal(ww_http_send_curl(NULL, &req, &r), 0);
+	j = cJSON_Parse(ww_buf_cstr(&r.body));
+	h = cJSON_GetObjectItem(j, "headers");
+	assert_string_equal(cJSON_GetObjectItem(h, "x-amz-target")->valuestring,
+			    "DynamoDB_20120810.ListTables");
+	authz = cJSON_GetObjectItem(h, "authorization")->valuestring;
+	assert_memory_equal(authz, "AWS4-HMAC-SHA256 Credential=AKIDSESSION/", 40);
+	assert_non_null(strstr(authz, "/eu-west-1/dynamodb/aws4_request, SignedHeaders="));
+	cJSON_Delete(j);
+	ww_http_response_release(&r);
+	ww_aws_session_close(&ses);
+	ww_aws_session_close(&ses);
+	unsetenv("AWS_ACCESS_KEY_ID");
+	unsetenv("AWS_SECRET_ACCESS_KEY");
+	fake_stop(&srv);
+}
+
+static void test_config_session_refusals(void **state)
+{
+	ww_aws_args a = { 0 };
+	ww_aws_session ses;
+
+	(void)state;
+	assert_int_equal(ww_aws_session_open(&ses, &a), WW_EINVALID);
+	assert_string_equal(ww_error_message(),
+			    "no AWS region: use --region, AWS_REGION or a profile's region");
+	ww_aws_session_close(&ses);
+
+	setenv("AWS_ENDPOINT_URL", "http://ddb.example.com:8000", 1);
+	assert_int_equal(ww_aws_session_open(&ses, &a), WW_EINVALID);
+	assert_string_equal(ww_error_message(),
+			    "refusing plain http to \"ddb.example.com\" (endpoint from "
+			    "AWS_ENDPOINT_URL): use https, or --allow-insecure-http");
+	ww_aws_session_close(&ses);
+
+	/* allowed: opens, and a local endpoint without a region is fine */
+	a.allow_insecure_http = 1;
+	assert_int_equal(ww_aws_session_open(&ses, &a), 0);
+	assert_null(ses.cfg.region);
+	assert_non_null(ses.ddb);
+	ww_aws_session_close(&ses);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -386,6 +456,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_config_warns_on_readable_credentials_file,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_session_signs_for_resolved_settings,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_session_refusals, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
