@@ -60,7 +60,8 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 
 	memset(out, 0, sizeof(*out));
 	if (len && memchr(data, '\0', len)) {
-		err = ww_error_set(WW_EINVALID, "cannot parse \"%s\": it contains a NUL byte", name);
+		err =
+		    ww_error_set(WW_EINVALID, "cannot parse \"%s\": it contains a NUL byte", name);
 		goto done;
 	}
 	while (p < end) {
@@ -80,15 +81,16 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 			const char *close = memchr(s, ']', (size_t)(e - s));
 			const char *n1 = s + 1, *n2 = close;
 			if (!close) {
-				err = ww_error_set(WW_EINVALID, "cannot parse \"%s\" line %d: no ']'",
-						   name, lineno);
+				err =
+				    ww_error_set(WW_EINVALID, "cannot parse \"%s\" line %d: no ']'",
+						 name, lineno);
 				goto done;
 			}
 			trim(&n1, &n2);
 			if (n1 == n2) {
-				err = ww_error_set(WW_EINVALID,
-						   "cannot parse \"%s\" line %d: empty section name",
-						   name, lineno);
+				err = ww_error_set(
+				    WW_EINVALID, "cannot parse \"%s\" line %d: empty section name",
+				    name, lineno);
 				goto done;
 			}
 			/* "[profile   dev]" is "profile dev" */
@@ -113,8 +115,9 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 			trim(&k1, &k2);
 			trim(&v1, &v2);
 			if (k1 == k2) {
-				err = ww_error_set(WW_EINVALID, "cannot parse \"%s\" line %d: empty key",
-						   name, lineno);
+				err = ww_error_set(WW_EINVALID,
+						   "cannot parse \"%s\" line %d: empty key", name,
+						   lineno);
 				goto done;
 			}
 			ww_buf_clear(&key);
@@ -133,14 +136,14 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 		}
 		if (!eq) {
 			err = ww_error_set(WW_EINVALID,
-					   "cannot parse \"%s\" line %d: expected 'key = value'", name,
-					   lineno);
+					   "cannot parse \"%s\" line %d: expected 'key = value'",
+					   name, lineno);
 			goto done;
 		}
 		if (!have_section) {
-			err = ww_error_set(WW_EINVALID,
-					   "cannot parse \"%s\" line %d: setting outside a [section]",
-					   name, lineno);
+			err = ww_error_set(
+			    WW_EINVALID, "cannot parse \"%s\" line %d: setting outside a [section]",
+			    name, lineno);
 			goto done;
 		}
 		{
@@ -148,8 +151,9 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 			trim(&k1, &k2);
 			trim(&v1, &v2);
 			if (k1 == k2) {
-				err = ww_error_set(WW_EINVALID, "cannot parse \"%s\" line %d: empty key",
-						   name, lineno);
+				err = ww_error_set(WW_EINVALID,
+						   "cannot parse \"%s\" line %d: empty key", name,
+						   lineno);
 				goto done;
 			}
 			ini_add(out, section.ptr, k1, (size_t)(k2 - k1), v1, (size_t)(v2 - v1),
@@ -178,7 +182,8 @@ const char *ww_ini_get(const ww_ini *ini, const char *section, const char *key)
 
 	for (i = ini ? ini->n : 0; i-- > 0;) {
 		const ww_ini_entry *e = &ini->entries[i];
-		if (e->key && (!section || !strcmp(e->section, section)) && !strcasecmp(e->key, key))
+		if (e->key && (!section || !strcmp(e->section, section)) &&
+		    !strcasecmp(e->key, key))
 			return e->value;
 	}
 	return NULL;
@@ -261,7 +266,8 @@ static int load_file(const char *path, ww_ini *out, int warn_permissions)
 	}
 	if (fstat(fileno(f), &st) == 0) {
 		if (!S_ISREG(st.st_mode)) {
-			err = ww_error_set(WW_EINVALID, "cannot read \"%s\": not a regular file", path);
+			err = ww_error_set(WW_EINVALID, "cannot read \"%s\": not a regular file",
+					   path);
 			goto done;
 		}
 		if (warn_permissions && (st.st_mode & (S_IRGRP | S_IROTH)))
@@ -272,7 +278,8 @@ static int load_file(const char *path, ww_ini *out, int warn_permissions)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		ww_buf_put(&data, chunk, n);
 		if (data.len > (16u << 20)) {
-			err = ww_error_set(WW_EINVALID, "cannot read \"%s\": larger than 16 MB", path);
+			err = ww_error_set(WW_EINVALID, "cannot read \"%s\": larger than 16 MB",
+					   path);
 			goto done;
 		}
 	}
@@ -296,7 +303,8 @@ static void copy_section(ww_ini *to, const ww_ini *from, const char *section)
 	for (i = 0; i < from->n; i++) {
 		const ww_ini_entry *e = &from->entries[i];
 		if (e->key && !strcmp(e->section, section))
-			ini_add(to, "", e->key, strlen(e->key), e->value, strlen(e->value), e->line);
+			ini_add(to, "", e->key, strlen(e->key), e->value, strlen(e->value),
+				e->line);
 	}
 }
 
@@ -364,7 +372,7 @@ static const char *configured_endpoint(const ww_aws_config *cfg, const ww_ini *c
 
 int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 {
-	static const ww_config_args none = { 0 };
+	static const ww_config_args none = {0};
 	ww_ini config_ini = WW_INI_INIT, creds_ini = WW_INI_INIT;
 	ww_buf section = WW_BUF_INIT;
 	const char *v, *source = NULL;
@@ -401,9 +409,9 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 	out->profile_found = ww_ini_has_section(&config_ini, section.ptr) ||
 			     ww_ini_has_section(&creds_ini, out->profile);
 	if (!out->profile_found && strcmp(out->profile_source, "default")) {
-		err = ww_error_set(WW_ENOTFOUND, "profile \"%s\" (from %s) not found in \"%s\" or \"%s\"",
-				   out->profile, out->profile_source, out->config_file,
-				   out->credentials_file);
+		err = ww_error_set(
+		    WW_ENOTFOUND, "profile \"%s\" (from %s) not found in \"%s\" or \"%s\"",
+		    out->profile, out->profile_source, out->config_file, out->credentials_file);
 		goto done;
 	}
 
@@ -465,8 +473,8 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 	else if ((v = env("AWS_CA_BUNDLE")) || (v = ww_aws_config_get(out, "ca_bundle")))
 		out->ca_bundle = expand_home(v);
 	source = "AWS_MAX_ATTEMPTS";
-	if ((v = env("AWS_MAX_ATTEMPTS")) ||
-	    ((v = ww_aws_config_get(out, "max_attempts")) && (source = "the profile's max_attempts"))) {
+	if ((v = env("AWS_MAX_ATTEMPTS")) || ((v = ww_aws_config_get(out, "max_attempts")) &&
+					      (source = "the profile's max_attempts"))) {
 		char *endp;
 		long n;
 		errno = 0;

@@ -25,7 +25,10 @@ typedef struct {
 	size_t n, cap;
 } ww_ini;
 
-#define WW_INI_INIT { NULL, 0, 0 }
+#define WW_INI_INIT                                                                                \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /*
  * Parse the AWS flavour of INI from memory: [section] headers, key = value,
@@ -45,32 +48,32 @@ void ww_ini_release(ww_ini *ini);
 
 /* ---- Resolved configuration ------------------------------------------ */
 typedef struct {
-	const char *region;       /* --region */
+	const char *region;	  /* --region */
 	const char *endpoint_url; /* --endpoint-url */
-	const char *profile;      /* --profile */
-	const char *ca_bundle;    /* --ca-bundle */
+	const char *profile;	  /* --profile */
+	const char *ca_bundle;	  /* --ca-bundle */
 	int allow_insecure_http;  /* --allow-insecure-http */
 } ww_config_args;
 
 typedef struct {
-	char *profile;         /* the profile in use */
+	char *profile;		    /* the profile in use */
 	const char *profile_source; /* "--profile", "AWS_PROFILE" or "default" */
-	int profile_found;     /* the profile exists in one of the files */
-	char *region;          /* NULL when nothing sets one */
+	int profile_found;	    /* the profile exists in one of the files */
+	char *region;		    /* NULL when nothing sets one */
 	const char *region_source;
-	char *endpoint_url;    /* DynamoDB endpoint; NULL only without a region */
+	char *endpoint_url; /* DynamoDB endpoint; NULL only without a region */
 	const char *endpoint_source;
 	char *sts_endpoint_url; /* STS endpoint for web identity; NULL: regional */
-	char *ca_bundle;       /* NULL: the system store */
-	int max_attempts;      /* 0: not set */
+	char *ca_bundle;	/* NULL: the system store */
+	int max_attempts;	/* 0: not set */
 	int allow_insecure_http;
-	char *config_file;      /* paths read (or that would be read) */
+	char *config_file; /* paths read (or that would be read) */
 	char *credentials_file;
-	ww_ini profile_values;  /* the profile's settings: credentials file first */
+	ww_ini profile_values; /* the profile's settings: credentials file first */
 	/* Seams for tests, NULL for the real thing: */
-	ww_clock_fn clock;     /* time() */
+	ww_clock_fn clock; /* time() */
 	void *clock_ctx;
-	ww_http_send_fn send;  /* curl with ca_bundle/allow_insecure_http */
+	ww_http_send_fn send; /* curl with ca_bundle/allow_insecure_http */
 	void *send_ctx;
 } ww_aws_config;
 

@@ -40,7 +40,7 @@ typedef struct {
 	char *sts_endpoint_url;
 	ww_http_send_fn send; /* NULL: curl clients below */
 	void *send_ctx;
-	ww_http_client *http;      /* STS: ca bundle, loopback or https */
+	ww_http_client *http;	   /* STS: ca bundle, loopback or https */
 	ww_http_client *http_link; /* container and IMDS hosts we vetted */
 } chain_cfg;
 
@@ -90,7 +90,8 @@ ww_creds_provider *ww_creds_provider_static_new(const char *akid, const char *se
 	p = provider_new(fetch_static);
 	p->current.access_key_id = ww_xstrdup(akid);
 	p->current.secret_access_key = ww_xstrdup(secret);
-	p->current.session_token = session_token && *session_token ? ww_xstrdup(session_token) : NULL;
+	p->current.session_token =
+	    session_token && *session_token ? ww_xstrdup(session_token) : NULL;
 	p->current.source = ww_xstrdup("static");
 	p->have = 1;
 	ww_log_add_secret(secret);
@@ -131,7 +132,7 @@ static const char *profile_get(const chain_cfg *c, const char *key)
 
 int ww_creds_parse_time(const char *s, time_t *out)
 {
-	struct tm tm = { 0 };
+	struct tm tm = {0};
 	int y, mo, d, h, mi, sec, n = 0;
 	long off = 0;
 	const char *p;
@@ -154,8 +155,7 @@ int ww_creds_parse_time(const char *s, time_t *out)
 	} else {
 		return WW_EINVALID;
 	}
-	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 ||
-	    y < 1970)
+	if (*p || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60 || y < 1970)
 		return WW_EINVALID;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -376,7 +376,7 @@ static int run_credential_process(const chain_cfg *c, const char *cmd, ww_creds 
 {
 	char **argv = NULL, what[300];
 	size_t argc = 0, i;
-	int fds[2] = { -1, -1 }, err = 0, status = 0, waited = 0;
+	int fds[2] = {-1, -1}, err = 0, status = 0, waited = 0;
 	pid_t pid = -1;
 	ww_buf output = WW_BUF_INIT, source = WW_BUF_INIT;
 	struct timespec start, now;
@@ -411,7 +411,7 @@ static int run_credential_process(const chain_cfg *c, const char *cmd, ww_creds 
 	fds[1] = -1;
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	for (;;) {
-		struct pollfd pfd = { fds[0], POLLIN, 0 };
+		struct pollfd pfd = {fds[0], POLLIN, 0};
 		char chunk[4096];
 		ssize_t n;
 		long left;
@@ -446,13 +446,14 @@ static int run_credential_process(const chain_cfg *c, const char *cmd, ww_creds 
 		;
 	waited = 1;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && !output.len) {
-		err = ww_error_set(WW_EAUTH, "%s: cannot run it (not found or not executable)",
-				   what);
+		err =
+		    ww_error_set(WW_EAUTH, "%s: cannot run it (not found or not executable)", what);
 		goto done;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-		err = ww_error_set(WW_EAUTH, "%s: exited with status %d", what,
-				   WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		err =
+		    ww_error_set(WW_EAUTH, "%s: exited with status %d", what,
+				 WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		goto done;
 	}
 	j = cJSON_Parse(ww_buf_cstr(&output));
@@ -524,8 +525,8 @@ static char *xml_text(const char *xml, const char *tag)
 	static const struct {
 		const char *ent;
 		char ch;
-	} ents[] = { { "&amp;", '&' }, { "&lt;", '<' }, { "&gt;", '>' }, { "&quot;", '"' },
-		     { "&apos;", '\'' } };
+	} ents[] = {
+	    {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}, {"&apos;", '\''}};
 
 	snprintf(open, sizeof(open), "<%s>", tag);
 	snprintf(close, sizeof(close), "</%s>", tag);
@@ -566,9 +567,9 @@ static int src_web_identity(chain_cfg *c, ww_creds *out, ww_buf *tried, time_t n
 	char *token = NULL, *akid = NULL, *secret = NULL, *stoken = NULL, *exp = NULL;
 	char *code = NULL, *message = NULL;
 	ww_buf body = WW_BUF_INIT, url = WW_BUF_INIT, name = WW_BUF_INIT;
-	ww_http_header h[] = { { "Content-Type", "application/x-www-form-urlencoded; charset=utf-8" },
-			       { "Accept", "text/xml" } };
-	ww_http_request req = { "POST", NULL, h, 2, NULL, 0, 0, 10000 };
+	ww_http_header h[] = {{"Content-Type", "application/x-www-form-urlencoded; charset=utf-8"},
+			      {"Accept", "text/xml"}};
+	ww_http_request req = {"POST", NULL, h, 2, NULL, 0, 0, 10000};
 	ww_http_response resp = WW_HTTP_RESPONSE_INIT;
 	int err = 0;
 
@@ -613,10 +614,10 @@ static int src_web_identity(chain_cfg *c, ww_creds *out, ww_buf *tried, time_t n
 	if (resp.status != 200) {
 		code = xml_text(ww_buf_cstr(&resp.body), "Code");
 		message = xml_text(ww_buf_cstr(&resp.body), "Message");
-		err = ww_error_set(WW_EAUTH,
-				   "%s: AssumeRoleWithWebIdentity for \"%s\" failed: %s: %s (HTTP %ld)",
-				   what, role, code ? code : "unknown error",
-				   message ? message : "no message", resp.status);
+		err = ww_error_set(
+		    WW_EAUTH, "%s: AssumeRoleWithWebIdentity for \"%s\" failed: %s: %s (HTTP %ld)",
+		    what, role, code ? code : "unknown error", message ? message : "no message",
+		    resp.status);
 		goto done;
 	}
 	akid = xml_text(ww_buf_cstr(&resp.body), "AccessKeyId");
@@ -625,7 +626,8 @@ static int src_web_identity(chain_cfg *c, ww_creds *out, ww_buf *tried, time_t n
 	exp = xml_text(ww_buf_cstr(&resp.body), "Expiration");
 	if (!akid || !*akid || !secret || !*secret || !stoken || !exp ||
 	    ww_creds_parse_time(exp, &out->expiration)) {
-		err = ww_error_set(WW_EAUTH, "%s: the STS answer has no complete Credentials", what);
+		err =
+		    ww_error_set(WW_EAUTH, "%s: the STS answer has no complete Credentials", what);
 		goto done;
 	}
 	out->access_key_id = akid;
@@ -677,8 +679,8 @@ static int src_container(chain_cfg *c, ww_creds *out, ww_buf *tried)
 	const char *what = "container credentials";
 	char *token = NULL;
 	ww_buf url = WW_BUF_INIT;
-	ww_http_header h = { "Authorization", NULL };
-	ww_http_request req = { "GET", NULL, NULL, 0, NULL, 0, 2000, 5000 };
+	ww_http_header h = {"Authorization", NULL};
+	ww_http_request req = {"GET", NULL, NULL, 0, NULL, 0, 2000, 5000};
 	ww_http_response resp = WW_HTTP_RESPONSE_INIT;
 	int err = 0;
 
@@ -686,10 +688,11 @@ static int src_container(chain_cfg *c, ww_creds *out, ww_buf *tried)
 		ww_buf_printf(&url, "http://169.254.170.2%s%s", rel[0] == '/' ? "" : "/", rel);
 	} else if (full) {
 		if (!container_host_allowed(full)) {
-			err = ww_error_set(WW_EAUTH,
-					   "%s: AWS_CONTAINER_CREDENTIALS_FULL_URI \"%s\" must use https "
-					   "or a loopback or ECS/EKS address",
-					   what, full);
+			err = ww_error_set(
+			    WW_EAUTH,
+			    "%s: AWS_CONTAINER_CREDENTIALS_FULL_URI \"%s\" must use https "
+			    "or a loopback or ECS/EKS address",
+			    what, full);
 			goto done;
 		}
 		ww_buf_puts(&url, full);
@@ -742,9 +745,9 @@ static int src_imds(chain_cfg *c, ww_creds *out, ww_buf *tried)
 	const char *what = "ec2 instance metadata credentials";
 	int explicit, err = 0;
 	ww_buf base = WW_BUF_INIT, url = WW_BUF_INIT;
-	ww_http_header ttl = { "X-aws-ec2-metadata-token-ttl-seconds", "21600" };
-	ww_http_header auth = { "X-aws-ec2-metadata-token", NULL };
-	ww_http_request req = { "PUT", NULL, &ttl, 1, NULL, 0, 1000, 1000 };
+	ww_http_header ttl = {"X-aws-ec2-metadata-token-ttl-seconds", "21600"};
+	ww_http_header auth = {"X-aws-ec2-metadata-token", NULL};
+	ww_http_request req = {"PUT", NULL, &ttl, 1, NULL, 0, 1000, 1000};
 	ww_http_response resp = WW_HTTP_RESPONSE_INIT;
 	char *token = NULL, *role = NULL;
 
@@ -841,7 +844,8 @@ static int fetch_chain(ww_creds_provider *p, ww_creds *out)
 	ww_buf tried = WW_BUF_INIT;
 	int rc;
 
-	if ((rc = src_environment(c, out, &tried)) != 1 || (rc = src_profile(c, out, &tried)) != 1 ||
+	if ((rc = src_environment(c, out, &tried)) != 1 ||
+	    (rc = src_profile(c, out, &tried)) != 1 ||
 	    (rc = src_web_identity(c, out, &tried, provider_now(p))) != 1 ||
 	    (rc = src_container(c, out, &tried)) != 1 || (rc = src_imds(c, out, &tried)) != 1)
 		goto done;
@@ -859,14 +863,14 @@ ww_creds_provider *ww_creds_provider_chain_new(const ww_aws_config *cfg)
 {
 	ww_creds_provider *p = NULL;
 	chain_cfg *c = ww_xcalloc(1, sizeof(*c));
-	ww_http_options strict = { cfg->ca_bundle, cfg->allow_insecure_http };
-	ww_http_options link = { cfg->ca_bundle, 1 };
+	ww_http_options strict = {cfg->ca_bundle, cfg->allow_insecure_http};
+	ww_http_options link = {cfg->ca_bundle, 1};
 	size_t i;
 
 	c->profile = ww_xstrdup(cfg->profile ? cfg->profile : "default");
 	c->config_file = ww_xstrdup(cfg->config_file ? cfg->config_file : "~/.aws/config");
 	c->credentials_file =
-		ww_xstrdup(cfg->credentials_file ? cfg->credentials_file : "~/.aws/credentials");
+	    ww_xstrdup(cfg->credentials_file ? cfg->credentials_file : "~/.aws/credentials");
 	c->profile_found = cfg->profile_found;
 	for (i = 0; i < cfg->profile_values.n; i++) {
 		const ww_ini_entry *e = &cfg->profile_values.entries[i];
@@ -882,7 +886,8 @@ ww_creds_provider *ww_creds_provider_chain_new(const ww_aws_config *cfg)
 		c->values.entries[c->values.n].value = ww_xstrdup(e->value);
 		c->values.entries[c->values.n].line = e->line;
 		c->values.n++;
-		if (!strcmp(e->key, "aws_secret_access_key") || !strcmp(e->key, "aws_session_token"))
+		if (!strcmp(e->key, "aws_secret_access_key") ||
+		    !strcmp(e->key, "aws_session_token"))
 			ww_log_add_secret(e->value);
 	}
 	c->region = cfg->region ? ww_xstrdup(cfg->region) : NULL;
@@ -917,7 +922,7 @@ static int fresh_enough(const ww_creds_provider *p, time_t now)
 
 int ww_creds_provider_get(ww_creds_provider *p, ww_creds *out)
 {
-	ww_creds next = { 0 };
+	ww_creds next = {0};
 	int err = 0;
 	time_t now;
 
@@ -932,7 +937,9 @@ int ww_creds_provider_get(ww_creds_provider *p, ww_creds *out)
 		if (err) {
 			/* Still valid, only due for refresh: keep going with them. */
 			if (p->have && p->current.expiration > now) {
-				ww_log(WW_LOG_VERBOSE, "wwseed: credential refresh failed, using the current ones until they expire: %s",
+				ww_log(WW_LOG_VERBOSE,
+				       "wwseed: credential refresh failed, using the current ones "
+				       "until they expire: %s",
 				       ww_error_message());
 				err = 0;
 			}

@@ -194,7 +194,7 @@ int ww_http_url_is_loopback(const char *url)
 	if (inet_pton(AF_INET, host, addr) == 1)
 		return addr[0] == 127;
 	if (inet_pton(AF_INET6, host, addr) == 1) {
-		static const unsigned char loop6[16] = { [15] = 1 };
+		static const unsigned char loop6[16] = {[15] = 1};
 		return !memcmp(addr, loop6, 16);
 	}
 	return 0;
@@ -259,7 +259,7 @@ static int append_header(struct curl_slist **list, const char *line)
 static void default_init(void)
 {
 	const char *ca = getenv("AWS_CA_BUNDLE");
-	ww_http_options o = { ca && *ca ? ca : NULL, 0 };
+	ww_http_options o = {ca && *ca ? ca : NULL, 0};
 
 	default_client = ww_http_client_new(&o);
 }
@@ -288,9 +288,9 @@ int ww_http_send_curl(void *ctx, const ww_http_request *req, ww_http_response *o
 		goto done;
 	}
 	if (!is_https && !c->allow_insecure_http && !ww_http_url_is_loopback(req->url)) {
-		err = ww_error_set(WW_ERROR,
-				   "refusing plain http to \"%s\": use https, or --allow-insecure-http",
-				   host);
+		err = ww_error_set(
+		    WW_ERROR, "refusing plain http to \"%s\": use https, or --allow-insecure-http",
+		    host);
 		goto done;
 	}
 	if (!(h = pool_take(c))) {
@@ -315,8 +315,9 @@ int ww_http_send_curl(void *ctx, const ww_http_request *req, ww_http_response *o
 	if (c->ca_bundle)
 		curl_easy_setopt(h, CURLOPT_CAINFO, c->ca_bundle);
 
-	has_body = req->body != NULL || (req->method && strcmp(req->method, "GET") &&
-					 strcmp(req->method, "HEAD") && strcmp(req->method, "DELETE"));
+	has_body =
+	    req->body != NULL || (req->method && strcmp(req->method, "GET") &&
+				  strcmp(req->method, "HEAD") && strcmp(req->method, "DELETE"));
 	if (has_body) {
 		curl_easy_setopt(h, CURLOPT_POST, 1L);
 		curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,

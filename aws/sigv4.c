@@ -286,7 +286,8 @@ int ww_sigv4_sign(const ww_sigv4_input *in, const ww_creds *creds, ww_sigv4_outp
 		goto done;
 	}
 	if (!in->region || !*in->region || !in->service || !*in->service || !in->method) {
-		err = ww_error_set(WW_EINVALID, "cannot sign request: no region, service or method");
+		err =
+		    ww_error_set(WW_EINVALID, "cannot sign request: no region, service or method");
 		goto done;
 	}
 	if (!gmtime_r(&in->now, &tm) ||
@@ -359,12 +360,12 @@ int ww_sigv4_sign(const ww_sigv4_input *in, const ww_creds *creds, ww_sigv4_outp
 	ww_crypto_hmac_sha256(k1, sizeof(k1), in->region, strlen(in->region), k2);
 	ww_crypto_hmac_sha256(k2, sizeof(k2), in->service, strlen(in->service), k1);
 	ww_crypto_hmac_sha256(k1, sizeof(k1), "aws4_request", 12, k2);
-	ww_crypto_hmac_sha256(k2, sizeof(k2), out->string_to_sign.ptr, out->string_to_sign.len,
-			      k1);
+	ww_crypto_hmac_sha256(k2, sizeof(k2), out->string_to_sign.ptr, out->string_to_sign.len, k1);
 	ww_crypto_hex(k1, sizeof(k1), sig);
 
 	ww_buf_printf(&out->authorization,
-		      ALGORITHM " Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
+		      ALGORITHM
+		      " Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
 		      creds->access_key_id, date, in->region, in->service, signed_headers.ptr, sig);
 done:
 	if (key.ptr)

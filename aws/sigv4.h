@@ -20,7 +20,7 @@ typedef struct {
 	char *secret_access_key;
 	char *session_token; /* NULL for long-term keys */
 	time_t expiration;   /* 0: never */
-	char *source;        /* "environment", "profile dev", "web-identity", ... */
+	char *source;	     /* "environment", "profile dev", "web-identity", ... */
 } ww_creds;
 
 /* Wipe and free what `c` owns and zero it; NULL-safe and safe twice. */
@@ -49,7 +49,10 @@ typedef struct {
 	ww_buf authorization; /* the Authorization header's value */
 } ww_sigv4_output;
 
-#define WW_SIGV4_OUTPUT_INIT { { 0 }, WW_BUF_INIT, WW_BUF_INIT, WW_BUF_INIT }
+#define WW_SIGV4_OUTPUT_INIT                                                                       \
+	{                                                                                          \
+		{0}, WW_BUF_INIT, WW_BUF_INIT, WW_BUF_INIT                                         \
+	}
 
 /*
  * Sign a request. Adds X-Amz-Date (and X-Amz-Security-Token when the creds
