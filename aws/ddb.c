@@ -544,7 +544,7 @@ static int call_json(ww_ddb *d, const char *op, const char *table, const char *b
 			     r.type, r.message[0] ? r.message : "no message", r.status,
 			     r.request_id[0] ? r.request_id : "-", attempt, attempt == 1 ? "" : "s",
 			     verdict_note(v));
-	else if (r.status && r.cls != WW_RETRY_TRANSIENT && r.send_rc == 0)
+	else if (r.status && !r.message[0] && r.send_rc == 0)
 		ww_error_set(code, "dynamodb %s%s%s%s failed: http %ld (request-id %s, %d attempt%s%s)",
 			     op, table ? " on table '" : "", table ? table : "", table ? "'" : "",
 			     r.status, r.request_id[0] ? r.request_id : "-", attempt,
@@ -552,8 +552,7 @@ static int call_json(ww_ddb *d, const char *op, const char *table, const char *b
 	else
 		ww_error_set(code, "dynamodb %s%s%s%s failed: %s (%d attempt%s%s)", op,
 			     table ? " on table '" : "", table ? table : "", table ? "'" : "",
-			     r.message[0] ? r.message : r.status ? "server error" : "no response",
-			     attempt, attempt == 1 ? "" : "s", verdict_note(v));
+			     r.message[0] ? r.message : "no response", attempt, attempt == 1 ? "" : "s", verdict_note(v));
 	return code;
 }
 

@@ -230,6 +230,26 @@ static void test_retry_5xx_exhausted_is_aws_error(void **state)
 	replay_env_release(&e);
 }
 
+/* A proxy's HTML error page: no AWS error type, retried as a 5xx. */
+static void test_retry_bad_gateway_without_json(void **state)
+{
+	ww_retry_options o = { 2, 0, 0, 0 };
+	replay_env e;
+	ww_ddb_error err;
+
+	(void)state;
+	replay_env_init(&e, &o, NULL);
+	REPLAY(&e, "bad_gateway", "bad_gateway");
+	assert_int_equal(put(&e, &err), WW_EAWS);
+	assert_int_equal(err.attempts, 2);
+	assert_int_equal(err.http_status, 502);
+	assert_string_equal(err.type, "");
+	assert_string_equal(ww_error_message(),
+			    "dynamodb PutItem on table 'wwseed-dev-tickets' failed: http 502 "
+			    "(request-id -, 2 attempts, out of attempts)");
+	replay_env_release(&e);
+}
+
 static void test_retry_bad_crc_then_success(void **state)
 {
 	replay_env e;
@@ -382,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_retry_throttling_exhausted),
 		cmocka_unit_test(test_retry_5xx_then_success),
 		cmocka_unit_test(test_retry_5xx_exhausted_is_aws_error),
+		cmocka_unit_test(test_retry_bad_gateway_without_json),
 		cmocka_unit_test(test_retry_bad_crc_then_success),
 		cmocka_unit_test(test_retry_bad_crc_exhausted_is_network),
 		cmocka_unit_test(test_retry_dropped_connection_then_success),
