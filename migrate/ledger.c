@@ -1,6 +1,7 @@
 #include "migrate/ledger.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,6 +39,10 @@ void ww_run_init(ww_run *r, const char *layout, const char *version)
 	s = getenv("GITHUB_ACTOR");
 	if (!s || !*s)
 		s = getenv("USER");
+	if (!s || !*s) {
+		struct passwd *pw = getpwuid(getuid());
+		s = pw ? pw->pw_name : NULL;
+	}
 	r->actor = s && *s ? s : NULL;
 }
 
