@@ -28,6 +28,8 @@ the same fault for the same request number. With one client sending one
 request at a time the whole run is reproducible; --log-file records
 "seq op fault" per request so runs can be compared.
 
+--fault-limit N stops injecting after N faults (e.g. exactly one lost
+answer).
 --tables REGEX limits faults to requests naming a matching table (TableName,
 or any RequestItems key), so a run's ledger writes can be spared.
 --throttle-types A,B limits the throttling errors to those names
@@ -117,6 +119,7 @@ class State:
         }
         self.ops = set(args.ops.split(",")) if args.ops else None
         self.tables_rx = re.compile(args.tables) if args.tables else None
+        self.granted = 0  # faults handed out, for --fault-limit
         self.log = open(args.log_file, "a", buffering=1) if args.log_file else None
         self.first_seen = {}  # temporary access key id -> when first used
 
@@ -374,6 +377,12 @@ class Handler(BaseHTTPRequestHandler):
                     fault = "throttle"
         if fault == "partial" and op not in ("BatchWriteItem", "BatchGetItem"):
             fault = "none"
+        if fault != "none" and a.fault_limit is not None:
+            with st.lock:
+                if st.granted >= a.fault_limit:
+                    fault = "none"
+                else:
+                    st.granted += 1
 
         if fault == "throttle":
             choices = [t for t in THROTTLES if not a.throttle_types or t[0].split("#")[1] in a.throttle_types]
@@ -464,6 +473,7 @@ def main(argv=None):
     p.add_argument("--delay-ms", type=int, default=5000)
     p.add_argument("--ops", help="comma-separated operations to fault (default all)")
     p.add_argument("--throttle-after-forwards", type=int)
+    p.add_argument("--fault-limit", type=int, help="inject at most N faults in all")
     p.add_argument("--tables", help="regex: fault only requests naming a matching table")
     p.add_argument("--throttle-types", type=lambda v: v.split(","), default=None,
                    help="limit throttles to these error names (default: all three)")
