@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -468,10 +469,23 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 	}
 
 	/* TLS trust store and retries. */
-	if (args->ca_bundle && *args->ca_bundle)
+	if (args->ca_bundle && *args->ca_bundle) {
 		out->ca_bundle = expand_home(args->ca_bundle);
-	else if ((v = env("AWS_CA_BUNDLE")) || (v = ww_aws_config_get(out, "ca_bundle")))
+		source = "--ca-bundle";
+	} else if ((v = env("AWS_CA_BUNDLE"))) {
 		out->ca_bundle = expand_home(v);
+		source = "AWS_CA_BUNDLE";
+	} else if ((v = ww_aws_config_get(out, "ca_bundle"))) {
+		out->ca_bundle = expand_home(v);
+		source = "the profile's ca_bundle";
+	}
+	/* Caught here, with its source, rather than as a network error that
+	 * every request would retry. */
+	if (out->ca_bundle && access(out->ca_bundle, R_OK)) {
+		err = ww_error_set(WW_EINVALID, "cannot read CA bundle \"%s\" from %s: %s",
+				   out->ca_bundle, source, strerror(errno));
+		goto done;
+	}
 	source = "AWS_MAX_ATTEMPTS";
 	if ((v = env("AWS_MAX_ATTEMPTS")) || ((v = ww_aws_config_get(out, "max_attempts")) &&
 					      (source = "the profile's max_attempts"))) {

@@ -305,6 +305,8 @@ static void test_config_files_default_to_home(void **state)
 	snprintf(aws, sizeof(aws), "%s/.aws", home);
 	mkdir(home, 0700);
 	mkdir(aws, 0700);
+	snprintf(path, sizeof(path), "%s/ca.pem", home);
+	write_file(path, "not checked for content here\n", 0644);
 	snprintf(path, sizeof(path), "%s/config", aws);
 	write_file(path, "[default]\nregion = sa-east-1\nmax_attempts = 4\nca_bundle = ~/ca.pem\n",
 		   0600);
@@ -320,11 +322,18 @@ static void test_config_files_default_to_home(void **state)
 	ww_aws_config_release(&cfg);
 
 	setenv("AWS_MAX_ATTEMPTS", "7", 1);
-	setenv("AWS_CA_BUNDLE", "/etc/ssl/x.pem", 1);
+	setenv("AWS_CA_BUNDLE", path, 1);
 	assert_int_equal(ww_aws_config_load(&cfg, NULL), 0);
 	assert_int_equal(cfg.max_attempts, 7);
-	assert_string_equal(cfg.ca_bundle, "/etc/ssl/x.pem");
+	assert_string_equal(cfg.ca_bundle, path);
 	ww_aws_config_release(&cfg);
+
+	/* a bundle that cannot be read stops here, naming where it came from */
+	setenv("AWS_CA_BUNDLE", "/nonexistent/wwseed-ca.pem", 1);
+	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_EINVALID);
+	assert_string_equal(ww_error_message(), "cannot read CA bundle \"/nonexistent/wwseed-ca.pem\" "
+						"from AWS_CA_BUNDLE: No such file or directory");
+	unsetenv("AWS_CA_BUNDLE");
 
 	setenv("AWS_MAX_ATTEMPTS", "lots", 1);
 	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_EINVALID);
