@@ -3,10 +3,14 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <cJSON.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -413,6 +417,182 @@ static void test_ddb_shared_by_threads(void **state)
 	assert_string_equal(out, "160");
 }
 
+/* ---- Through tests/support/faultproxy.py --------------------------- */
+
+typedef struct {
+	pid_t pid;
+	char dir[256];
+	char url[64];
+} proxy;
+
+/* Start the fault proxy in front of the local server with `args` (NULL
+ * terminated) and wait for its port. */
+static void proxy_start(proxy *p, const char *const *args)
+{
+	const char *root = getenv("WWSEED_ROOT"), *tmp = getenv("WWSEED_TEST_TMP");
+	char script[512], port_file[300], stats_file[300], port[16] = "";
+	const char *argv[32];
+	size_t n = 0;
+	int i;
+
+	snprintf(p->dir, sizeof(p->dir), "%s/ddb-fp.XXXXXX", tmp ? tmp : "/tmp");
+	assert_non_null(mkdtemp(p->dir));
+	snprintf(script, sizeof(script), "%s/tests/support/faultproxy.py", root ? root : ".");
+	snprintf(port_file, sizeof(port_file), "%s/port", p->dir);
+	snprintf(stats_file, sizeof(stats_file), "%s/stats.json", p->dir);
+	argv[n++] = "python3";
+	argv[n++] = script;
+	argv[n++] = "--upstream";
+	argv[n++] = endpoint;
+	argv[n++] = "--port-file";
+	argv[n++] = port_file;
+	argv[n++] = "--stats-file";
+	argv[n++] = stats_file;
+	while (*args && n < 30)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	p->pid = fork();
+	assert_true(p->pid >= 0);
+	if (p->pid == 0) {
+		int devnull = open("/dev/null", O_WRONLY);
+		dup2(devnull, 1);
+		dup2(devnull, 2);
+		execvp("python3", (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	for (i = 0; i < 500 && !port[0]; i++) {
+		FILE *f = fopen(port_file, "r");
+		if (f) {
+			if (!fgets(port, sizeof(port), f))
+				port[0] = '\0';
+			fclose(f);
+		}
+		if (!port[0])
+			usleep(20000);
+	}
+	if (!port[0])
+		fail_msg("faultproxy did not start");
+	port[strcspn(port, "\n")] = '\0';
+	snprintf(p->url, sizeof(p->url), "http://127.0.0.1:%s", port);
+}
+
+/* A number from the proxy's stats: "requests", or the sum of "faults". */
+static long proxy_stat(const proxy *p, const char *what)
+{
+	char path[300], buf[8192];
+	FILE *f;
+	size_t len;
+	cJSON *root, *e;
+	long v = 0;
+
+	snprintf(path, sizeof(path), "%s/stats.json", p->dir);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	len = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[len] = '\0';
+	root = cJSON_Parse(buf);
+	assert_non_null(root);
+	if (!strcmp(what, "faults")) {
+		cJSON_ArrayForEach(e, cJSON_GetObjectItem(root, "faults"))
+			v += (long)e->valuedouble;
+	} else {
+		v = (long)cJSON_GetObjectItem(root, what)->valuedouble;
+	}
+	cJSON_Delete(root);
+	return v;
+}
+
+static void proxy_stop(proxy *p)
+{
+	char cmd[300];
+
+	kill(p->pid, SIGTERM);
+	waitpid(p->pid, NULL, 0);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", p->dir);
+	assert_int_equal(system(cmd), 0);
+}
+
+static ww_ddb *client_at(const char *url, const ww_retry_options *retry)
+{
+	ww_ddb_options o;
+	ww_ddb *d;
+
+	memset(&o, 0, sizeof(o));
+	o.region = "us-east-1";
+	o.endpoint = url;
+	o.creds = creds;
+	o.retry = *retry;
+	d = ww_ddb_new(&o);
+	assert_non_null(d);
+	return d;
+}
+
+/* Throttling, 5xx, bad CRCs and truncated answers from a real HTTP path:
+ * every write lands, and the client made exactly one retry per fault. */
+static void test_ddb_retries_through_fault_proxy(void **state)
+{
+	static const char *const args[] = { "--seed",  "11",  "--throttle", "0.1",
+					    "--error5xx", "0.05", "--bad-crc", "0.05",
+					    "--truncate", "0.05", NULL };
+	ww_retry_options r = { 10, 1, 20, 0 };
+	ww_ddb_stats st;
+	ww_ddb_error err;
+	ww_ddb *d;
+	proxy p;
+	char out[64];
+	int i;
+
+	(void)state;
+	proxy_start(&p, args);
+	d = client_at(p.url, &r);
+	for (i = 0; i < 40; i++) {
+		ww_av it = WW_AV_INIT;
+		full_item(&it, 3000 + i);
+		if (ww_ddb_put_item(d, table, &it, NULL, &err))
+			fail_msg("put %d: %s", i, ww_error_message());
+		ww_av_release(&it);
+	}
+	ww_ddb_get_stats(d, &st);
+	assert_int_equal(st.items_written, 40);
+	assert_true(st.retries >= 5); /* a quarter of the requests draw a fault */
+	assert_int_equal((long)st.retries, proxy_stat(&p, "faults"));
+	assert_int_equal((long)st.requests, proxy_stat(&p, "requests"));
+	aws_cli(out, sizeof(out), "scan --table-name %s --select COUNT --query Count", table);
+	assert_string_equal(out, "200");
+	ww_ddb_free(d);
+	proxy_stop(&p);
+}
+
+/* A service that only throttles drains the budget; then calls fail fast. */
+static void test_ddb_budget_through_fault_proxy(void **state)
+{
+	static const char *const args[] = { "--throttle", "1", NULL };
+	ww_retry_options r = { 10, 1, 5, 20 };
+	ww_ddb_error err;
+	ww_ddb *d;
+	ww_av k = WW_AV_INIT, got = WW_AV_INIT;
+	proxy p;
+	int found;
+
+	(void)state;
+	proxy_start(&p, args);
+	d = client_at(p.url, &r);
+	item_key(&k, 1);
+	/* 4 retries of 5 tokens empty a bucket of 20: the 5th attempt is the last. */
+	assert_int_equal(ww_ddb_get_item(d, table, &k, NULL, 0, &got, &found, &err),
+			 WW_ETHROTTLED);
+	assert_int_equal(err.attempts, 5);
+	assert_non_null(strstr(ww_error_message(), "retry budget exhausted"));
+	assert_int_equal(ww_ddb_get_item(d, table, &k, NULL, 0, &got, &found, &err),
+			 WW_ETHROTTLED);
+	assert_int_equal(err.attempts, 1);
+	assert_int_equal(proxy_stat(&p, "requests"), 6);
+	ww_av_release(&k);
+	ww_ddb_free(d);
+	proxy_stop(&p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -423,6 +603,8 @@ int main(void)
 		cmocka_unit_test(test_ddb_validation_error_filled),
 		cmocka_unit_test(test_ddb_missing_table_not_found),
 		cmocka_unit_test(test_ddb_shared_by_threads),
+		cmocka_unit_test(test_ddb_retries_through_fault_proxy),
+		cmocka_unit_test(test_ddb_budget_through_fault_proxy),
 	};
 
 	endpoint = getenv("WWSEED_TEST_ENDPOINT");
