@@ -187,7 +187,8 @@ void ww_table_diff_specs(const ww_ddb_table *want, const ww_ddb_table *got, unsi
 	ww_buf_puts(&w, want->sse_enabled ? "KMS (AWS managed key)" : "AWS owned key");
 	ww_buf_puts(&g, got->sse_enabled ? "KMS (AWS managed key)" : "AWS owned key");
 	if (want->sse_enabled != got->sse_enabled)
-		add_diff(out, name, "encryption", !!(unsupported & WW_TABLE_NO_SSE), ww_buf_cstr(&w),
+		add_diff(out, name, "encryption", !!(unsupported & WW_TABLE_NO_SSE) && !got->sse_enabled,
+			 ww_buf_cstr(&w),
 			 ww_buf_cstr(&g));
 
 	ww_buf_clear(&w);
@@ -196,12 +197,15 @@ void ww_table_diff_specs(const ww_ddb_table *want, const ww_ddb_table *got, unsi
 	ww_buf_puts(&g, got->stream_enabled && got->stream_view_type ? got->stream_view_type
 				: got->stream_enabled ? "enabled" : "disabled");
 	if (strcmp(ww_buf_cstr(&w), ww_buf_cstr(&g)))
-		add_diff(out, name, "stream", 0, ww_buf_cstr(&w), ww_buf_cstr(&g));
+		add_diff(out, name, "stream", !!(unsupported & WW_TABLE_NO_STREAM) && !got->stream_enabled,
+			 ww_buf_cstr(&w), ww_buf_cstr(&g));
 
 	diff_gsis(want, got, out);
 
 	if (!want->deletion_protection != !got->deletion_protection)
-		add_diff(out, name, "deletion protection", 0, on_off(want->deletion_protection),
+		add_diff(out, name, "deletion protection",
+			 !!(unsupported & WW_TABLE_NO_DELETION_PROTECTION) && !got->deletion_protection,
+			 on_off(want->deletion_protection),
 			 on_off(got->deletion_protection));
 
 	if (!str_eq(want->ttl_attribute, got->ttl_attribute)) {
@@ -238,10 +242,12 @@ static int is_unsupported(const ww_ddb_error *e)
 	       (!strcmp(e->type, "ValidationException") && strstr(e->message, "not supported"));
 }
 
-/* The endpoint stores no encryption setting: on a table created with
- * encryption, DynamoDB describes it as SSEDescription; a local server that
- * only echoes the request's SSESpecification (dynalite) does not hold it. */
-static int sse_unsupported(ww_ddb *ddb, const char *name, int *out)
+/* Whether the endpoint keeps a table's settings beyond keys and billing
+ * (stream, encryption, deletion protection). DynamoDB's DescribeTable always
+ * answers DeletionProtectionEnabled; a local emulator that drops those
+ * settings from CreateTable (dynalite) leaves it out. Asked only when one
+ * of those settings differs. */
+static int settings_unsupported(ww_ddb *ddb, const char *name, int *out)
 {
 	ww_buf body = WW_BUF_INIT, resp = WW_BUF_INIT;
 	ww_ddb_error err;
@@ -258,8 +264,7 @@ static int sse_unsupported(ww_ddb *ddb, const char *name, int *out)
 		goto done;
 	root = cJSON_ParseWithLength(resp.ptr ? resp.ptr : "", resp.len);
 	td = cJSON_GetObjectItemCaseSensitive(root, "Table");
-	*out = !cJSON_GetObjectItemCaseSensitive(td, "SSEDescription") &&
-	       cJSON_GetObjectItemCaseSensitive(td, "SSESpecification");
+	*out = cJSON_IsObject(td) && !cJSON_GetObjectItemCaseSensitive(td, "DeletionProtectionEnabled");
 done:
 	cJSON_Delete(root);
 	ww_buf_release(&body);
@@ -311,12 +316,13 @@ static int describe_extras(ww_ddb *ddb, const ww_ddb_table *want, ww_ddb_table *
 		return rc;
 	}
 
-	if (want->sse_enabled != got->sse_enabled) {
-		rc = sse_unsupported(ddb, want->name, &flag);
+	if (want->sse_enabled != got->sse_enabled || want->stream_enabled != got->stream_enabled ||
+	    !want->deletion_protection != !got->deletion_protection) {
+		rc = settings_unsupported(ddb, want->name, &flag);
 		if (rc)
 			return rc;
 		if (flag)
-			*unsupported |= WW_TABLE_NO_SSE;
+			*unsupported |= WW_TABLE_NO_SSE | WW_TABLE_NO_STREAM | WW_TABLE_NO_DELETION_PROTECTION;
 	}
 	return 0;
 }

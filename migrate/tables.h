@@ -44,7 +44,9 @@ void ww_table_diff_format(ww_buf *out, const ww_table_diff *d);
 enum {
 	WW_TABLE_NO_TTL = 1 << 0,
 	WW_TABLE_NO_PITR = 1 << 1,
-	WW_TABLE_NO_SSE = 1 << 2
+	WW_TABLE_NO_SSE = 1 << 2,
+	WW_TABLE_NO_STREAM = 1 << 3,
+	WW_TABLE_NO_DELETION_PROTECTION = 1 << 4
 };
 
 /*

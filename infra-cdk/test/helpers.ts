@@ -11,9 +11,19 @@ export function build(context: Record<string, string> = {}): SchratchoStack {
   return new SchratchoStack(app, stackName(config.stage), { stackName: stackName(config.stage), config });
 }
 
+// Synthesis is the slow part (about a second each): one per context per file.
+const cache = new Map<string, { stack: SchratchoStack; template: Template }>();
+
+/** The synthesized stack for `context` (shared: do not add constructs to it; use build()). */
 export function synth(context: Record<string, string> = {}): { stack: SchratchoStack; template: Template } {
-  const stack = build(context);
-  return { stack, template: Template.fromStack(stack) };
+  const key = JSON.stringify(Object.entries(context).sort());
+  let hit = cache.get(key);
+  if (!hit) {
+    const stack = build(context);
+    hit = { stack, template: Template.fromStack(stack) };
+    cache.set(key, hit);
+  }
+  return hit;
 }
 
 /** The resource of `type` whose TableName (or other string property) is `name`. */

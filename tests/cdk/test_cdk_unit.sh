@@ -5,8 +5,12 @@
 # a crash with no test line counts as one failure.
 . "$(dirname "$0")/../lib.sh"
 
+# Compiled into this test run's own folder (shared with test_tables.sh, which
+# synthesizes from it), so a concurrent build in infra-cdk/dist cannot pull
+# files from under either; NODE_PATH finds infra-cdk's packages from there.
+dist=${WWSEED_TEST_TMP:-$T}/cdk-dist
 cd "$ROOT/infra-cdk" || exit 1
-npm test >"$T/tap" 2>&1; rc=$?
+CDK_TEST_OUT=$dist NODE_PATH=$ROOT/infra-cdk/node_modules npm test >"$T/tap" 2>&1; rc=$?
 
 # Top-level "# Subtest: NAME" opens a suite; its tests are indented 4 spaces.
 awk '
