@@ -319,6 +319,7 @@ typedef struct {
 	ww_retry_class cls;
 	int code;          /* error code if this is the final outcome */
 	cJSON *json;       /* a good 200 body, parsed */
+	ww_buf *raw;       /* where a good body's bytes go, or NULL */
 } attempt_result;
 
 /* Check and parse one response into `r`. */
@@ -342,8 +343,11 @@ static void judge_response(const char *op, ww_http_response *resp, attempt_resul
 	}
 	if (resp->status >= 200 && resp->status < 300) {
 		r->json = parse_json(resp->body.ptr, resp->body.len);
-		if (cJSON_IsObject(r->json))
+		if (cJSON_IsObject(r->json)) {
+			if (r->raw)
+				ww_buf_put(r->raw, resp->body.ptr, resp->body.len);
 			return;
+		}
 		cJSON_Delete(r->json);
 		r->json = NULL;
 		r->cls = WW_RETRY_TRANSIENT;
@@ -490,7 +494,7 @@ static const char *verdict_note(ww_retry_verdict v)
  * attempts, and the code is returned.
  */
 static int call_json(ww_ddb *d, const char *op, const char *table, const char *body, size_t len,
-		     cJSON **out, ww_ddb_error *err)
+		     cJSON **out, ww_buf *raw, ww_ddb_error *err)
 {
 	char target[128];
 	attempt_result r;
@@ -509,6 +513,7 @@ static int call_json(ww_ddb *d, const char *op, const char *table, const char *b
 	}
 	for (attempt = 1;; attempt++) {
 		memset(&r, 0, sizeof(r));
+		r.raw = raw;
 		attempt_once(d, op, table, target, body, len, attempt, &r);
 		if (r.json) {
 			double cu = consumed_of(r.json);
@@ -560,18 +565,12 @@ int ww_ddb_call(ww_ddb *d, const char *operation, const char *table, const char 
 		ww_buf *out, ww_ddb_error *err)
 {
 	cJSON *root = NULL;
-	char *text = NULL;
 	int rc;
 
+	/* The body exactly as it arrived: a re-print would change numbers
+	 * such as 1.0. */
 	rc = call_json(d, operation, table, json_body, json_body ? strlen(json_body) : 0, &root,
-		       err);
-	if (rc)
-		goto done;
-	text = cJSON_PrintUnformatted(root);
-	if (text)
-		ww_buf_puts(out, text);
-done:
-	free(text);
+		       out, err);
 	cJSON_Delete(root);
 	return rc;
 }
@@ -1096,7 +1095,7 @@ static int call_simple(ww_ddb *d, const char *op, const char *table, ww_buf *b, 
 		       ww_ddb_error *err)
 {
 	cJSON *root = NULL;
-	int rc = call_json(d, op, table, ww_buf_cstr(b), b->len, &root, err);
+	int rc = call_json(d, op, table, ww_buf_cstr(b), b->len, &root, NULL, err);
 
 	if (out)
 		*out = root;

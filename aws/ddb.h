@@ -66,9 +66,13 @@ void ww_ddb_free(ww_ddb *ddb);
 /* The endpoint URL requests go to (borrowed). */
 const char *ww_ddb_endpoint(const ww_ddb *ddb);
 
-/* Counters since ww_ddb_new (thread-safe reads): requests sent (attempts),
- * retries, and write requests by operation. Tests use them to prove that an
- * idempotent run sends no writes. */
+/* Counters since ww_ddb_new (thread-safe reads): HTTP requests sent
+ * (attempts), retries, write calls (PutItem/UpdateItem/DeleteItem/
+ * BatchWriteItem, counted once per call whatever its outcome), items
+ * written (1 per successful single-item write; the requests of a successful
+ * ww_ddb_batch_write minus those handed back unprocessed) and the capacity
+ * units DynamoDB reported (ReturnConsumedCapacity TOTAL). Tests use them to
+ * prove that an idempotent run sends no writes. */
 typedef struct {
 	unsigned long requests;       /* HTTP requests, retries included */
 	unsigned long retries;
@@ -80,7 +84,9 @@ typedef struct {
 void ww_ddb_get_stats(ww_ddb *ddb, ww_ddb_stats *out);
 
 /* Low level: send one operation with a JSON body and get the raw JSON
- * answer, with signing, retries and CRC checks. `out` receives the body. */
+ * answer, with signing, retries and CRC checks. `out` gets the body bytes
+ * exactly as received (appended). `table` (may be NULL) is for messages and
+ * logs only. */
 int ww_ddb_call(ww_ddb *ddb, const char *operation, const char *table,
 		const char *json_body, ww_buf *out, ww_ddb_error *err);
 
@@ -127,7 +133,9 @@ int ww_ddb_create_table(ww_ddb *ddb, const ww_ddb_table *t, ww_ddb_error *err);
 /* DescribeTable into `out` (released first): WW_ENOTFOUND when missing. */
 int ww_ddb_describe_table(ww_ddb *ddb, const char *name, ww_ddb_table *out, ww_ddb_error *err);
 int ww_ddb_delete_table(ww_ddb *ddb, const char *name, ww_ddb_error *err);
-/* Poll DescribeTable until ACTIVE or `timeout_s` passes (WW_ERROR). */
+/* Poll DescribeTable until the table and all its global secondary indexes
+ * are ACTIVE (pauses of 100 ms doubling to 2 s, through the sleep seam), or
+ * `timeout_s` passes on the clock seam or in time slept (WW_ERROR). */
 int ww_ddb_wait_active(ww_ddb *ddb, const char *name, int timeout_s, ww_ddb_error *err);
 /* ListTables, all pages; `out` gets a malloc'd array of malloc'd names. */
 int ww_ddb_list_tables(ww_ddb *ddb, char ***out, size_t *nout, ww_ddb_error *err);
@@ -172,10 +180,12 @@ typedef struct {
 /*
  * BatchWriteItem of up to 25 requests, sent once (with the client's retries
  * for throttling and transport errors of the call itself). Requests that
- * DynamoDB hands back as UnprocessedItems are moved into `unprocessed`
- * (their `user` tags kept, matched by table and key); the caller decides
- * when to resend them. Returns 0 when the call succeeded, even with
- * unprocessed items.
+ * DynamoDB hands back as UnprocessedItems are moved into `unprocessed`, a
+ * new array the caller frees with ww_ddb_writes_release (their `user` tags
+ * kept; matched by table and item for puts, key for deletes; the moved
+ * entries of `reqs` are left WW_AV_NULL); the caller decides when to resend
+ * them. Returns 0 when the call succeeded, even with unprocessed items; an
+ * answer naming a request that was not sent is WW_ERROR and moves nothing.
  */
 int ww_ddb_batch_write(ww_ddb *ddb, ww_ddb_write *reqs, size_t n,
 		       ww_ddb_write **unprocessed, size_t *nunprocessed, ww_ddb_error *err);

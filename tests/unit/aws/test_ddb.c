@@ -616,9 +616,24 @@ static void test_ddb_call_raw_and_session_token(void **state)
 
 	(void)state;
 	replay_env_init(&e, NULL, "FQoGZXIvYXdzEXAMPLETOKEN");
-	REPLAY(&e, "raw_call");
+	REPLAY(&e, "raw_call", "raw_put");
 	assert_int_equal(ww_ddb_call(e.ddb, "ListTables", NULL, "{}", &out, &err), 0);
 	assert_string_equal(ww_buf_cstr(&out), "{\"TableNames\":[]}");
+	/* The answer byte for byte, and the capacity still counted. */
+	ww_buf_clear(&out);
+	assert_int_equal(ww_ddb_call(e.ddb, "PutItem", "wwseed-dev-tickets",
+				     "{\"TableName\":\"wwseed-dev-tickets\",\"Item\":{\"id\":{\"S\":"
+				     "\"t-1\"}},\"ReturnConsumedCapacity\":\"TOTAL\"}",
+				     &out, &err),
+			 0);
+	assert_string_equal(ww_buf_cstr(&out), "{\"ConsumedCapacity\": {\"TableName\": "
+					       "\"wwseed-dev-tickets\", \"CapacityUnits\": 1.0}}");
+	{
+		ww_ddb_stats st;
+		ww_ddb_get_stats(e.ddb, &st);
+		assert_true(st.consumed_wcu == 1.0);
+		assert_int_equal(st.items_written, 1);
+	}
 	assert_string_equal(e.rp.token[0], "FQoGZXIvYXdzEXAMPLETOKEN");
 	assert_non_null(strstr(e.rp.auth[0], "x-amz-security-token"));
 	ww_buf_release(&out);
