@@ -25,9 +25,9 @@
 struct ww_ddb {
 	char *region;
 	char *endpoint; /* without a trailing slash */
-	char *url;      /* endpoint + path */
-	char *host;     /* host[:port] for the Host header */
-	char *path;     /* "/" unless the endpoint has a path */
+	char *url;	/* endpoint + path */
+	char *host;	/* host[:port] for the Host header */
+	char *path;	/* "/" unless the endpoint has a path */
 	ww_creds_provider *creds;
 	ww_http_send_fn send;
 	void *send_ctx;
@@ -157,11 +157,15 @@ void ww_ddb_get_stats(ww_ddb *d, ww_ddb_stats *out)
 /* ---- Errors -------------------------------------------------------- */
 
 static const char *const auth_types[] = {
-	"AccessDeniedException",     "UnrecognizedClientException",
-	"InvalidSignatureException", "MissingAuthenticationTokenException",
-	"ExpiredTokenException",     "IncompleteSignatureException",
-	"InvalidClientTokenId",      "SignatureDoesNotMatch",
-	"ExpiredToken",
+    "AccessDeniedException",
+    "UnrecognizedClientException",
+    "InvalidSignatureException",
+    "MissingAuthenticationTokenException",
+    "ExpiredTokenException",
+    "IncompleteSignatureException",
+    "InvalidClientTokenId",
+    "SignatureDoesNotMatch",
+    "ExpiredToken",
 };
 
 int ww_ddb_error_code(const char *type, long status)
@@ -281,8 +285,8 @@ static double now_ms(void)
 static void log_body(const char *dir, const char *op, const char *body, size_t len)
 {
 	if (len > DEBUG_BODY_MAX)
-		ww_log(WW_LOG_DEBUG, "ddb: %s %s %.*s... (%zu bytes)", dir, op, DEBUG_BODY_MAX, body,
-		       len);
+		ww_log(WW_LOG_DEBUG, "ddb: %s %s %.*s... (%zu bytes)", dir, op, DEBUG_BODY_MAX,
+		       body, len);
 	else
 		ww_log(WW_LOG_DEBUG, "ddb: %s %s %.*s", dir, op, (int)len, body ? body : "");
 }
@@ -311,15 +315,15 @@ static void log_headers(const char *op, const ww_http_header *h, size_t n)
 
 /* What one attempt ended with. */
 typedef struct {
-	int send_rc;       /* the send function's code */
+	int send_rc; /* the send function's code */
 	long status;
 	char type[96];
 	char message[512];
 	char request_id[96];
 	ww_retry_class cls;
-	int code;          /* error code if this is the final outcome */
-	cJSON *json;       /* a good 200 body, parsed */
-	ww_buf *raw;       /* where a good body's bytes go, or NULL */
+	int code;    /* error code if this is the final outcome */
+	cJSON *json; /* a good 200 body, parsed */
+	ww_buf *raw; /* where a good body's bytes go, or NULL */
 } attempt_result;
 
 /* Check and parse one response into `r`. */
@@ -456,10 +460,12 @@ static void attempt_once(ww_ddb *d, const char *op, const char *table, const cha
 			log_body("<", op, resp.body.ptr, resp.body.len);
 	}
 	r->status = resp.status;
-	ww_log(WW_LOG_VERBOSE, "ddb: %s table=%s status=%ld ms=%.1f attempt=%d request-id=%s%s%s", op,
-	       table ? table : "-", resp.status, resp.elapsed_ms, attempt,
+	ww_log(WW_LOG_VERBOSE, "ddb: %s table=%s status=%ld ms=%.1f attempt=%d request-id=%s%s%s",
+	       op, table ? table : "-", resp.status, resp.elapsed_ms, attempt,
 	       r->request_id[0] ? r->request_id : "-", r->type[0] || r->code ? " error=" : "",
-	       r->type[0] ? r->type : r->code ? ww_error_code_name(r->code) : "");
+	       r->type[0] ? r->type
+	       : r->code  ? ww_error_code_name(r->code)
+			  : "");
 done:
 	ww_http_response_release(&resp);
 	ww_sigv4_output_release(&sig);
@@ -481,9 +487,12 @@ static void fill_error(ww_ddb_error *err, const attempt_result *r, int attempts,
 static const char *verdict_note(ww_retry_verdict v)
 {
 	switch (v) {
-	case WW_RETRY_STOP_ATTEMPTS: return ", out of attempts";
-	case WW_RETRY_STOP_BUDGET: return ", retry budget exhausted";
-	default: return "";
+	case WW_RETRY_STOP_ATTEMPTS:
+		return ", out of attempts";
+	case WW_RETRY_STOP_BUDGET:
+		return ", retry budget exhausted";
+	default:
+		return "";
 	}
 }
 
@@ -534,8 +543,8 @@ static int call_json(ww_ddb *d, const char *op, const char *table, const char *b
 		if (v != WW_RETRY_GO)
 			break;
 		last_cost = cost;
-		ww_log(WW_LOG_VERBOSE, "ddb: retrying %s in %ld ms (attempt %d failed: %s)", op, delay,
-		       attempt, r.type[0] ? r.type : r.message);
+		ww_log(WW_LOG_VERBOSE, "ddb: retrying %s in %ld ms (attempt %d failed: %s)", op,
+		       delay, attempt, r.type[0] ? r.type : r.message);
 		d->sleep_ms(d->sleep_ctx, delay);
 	}
 	code = r.code ? r.code : WW_EAWS;
@@ -543,21 +552,24 @@ static int call_json(ww_ddb *d, const char *op, const char *table, const char *b
 	 * exact type; transport failures stay network errors. */
 	fill_error(err, &r, attempt, code);
 	if (r.type[0])
-		ww_error_set(code,
-			     "dynamodb %s%s%s%s failed: %s: %s (http %ld, request-id %s, %d attempt%s%s)",
-			     op, table ? " on table '" : "", table ? table : "", table ? "'" : "",
-			     r.type, r.message[0] ? r.message : "no message", r.status,
-			     r.request_id[0] ? r.request_id : "-", attempt, attempt == 1 ? "" : "s",
-			     verdict_note(v));
+		ww_error_set(
+		    code,
+		    "dynamodb %s%s%s%s failed: %s: %s (http %ld, request-id %s, %d attempt%s%s)",
+		    op, table ? " on table '" : "", table ? table : "", table ? "'" : "", r.type,
+		    r.message[0] ? r.message : "no message", r.status,
+		    r.request_id[0] ? r.request_id : "-", attempt, attempt == 1 ? "" : "s",
+		    verdict_note(v));
 	else if (r.status && !r.message[0] && r.send_rc == 0)
-		ww_error_set(code, "dynamodb %s%s%s%s failed: http %ld (request-id %s, %d attempt%s%s)",
+		ww_error_set(code,
+			     "dynamodb %s%s%s%s failed: http %ld (request-id %s, %d attempt%s%s)",
 			     op, table ? " on table '" : "", table ? table : "", table ? "'" : "",
 			     r.status, r.request_id[0] ? r.request_id : "-", attempt,
 			     attempt == 1 ? "" : "s", verdict_note(v));
 	else
 		ww_error_set(code, "dynamodb %s%s%s%s failed: %s (%d attempt%s%s)", op,
 			     table ? " on table '" : "", table ? table : "", table ? "'" : "",
-			     r.message[0] ? r.message : "no response", attempt, attempt == 1 ? "" : "s", verdict_note(v));
+			     r.message[0] ? r.message : "no response", attempt,
+			     attempt == 1 ? "" : "s", verdict_note(v));
 	return code;
 }
 
@@ -847,7 +859,8 @@ static int table_of(const cJSON *td, ww_ddb_table *t, int *indexes_active)
 		t->attrs = ww_xcalloc(n, sizeof(*t->attrs));
 		cJSON_ArrayForEach(e, arr)
 		{
-			const char *name = json_str(e, "AttributeName"), *ty = json_str(e, "AttributeType");
+			const char *name = json_str(e, "AttributeName"),
+				   *ty = json_str(e, "AttributeType");
 			if (!name || !ty)
 				continue;
 			t->attrs[t->nattrs].name = ww_xstrdup(name);
@@ -864,10 +877,10 @@ static int table_of(const cJSON *td, ww_ddb_table *t, int *indexes_active)
 			g->name = json_strdup(e, "IndexName");
 			if (!g->name)
 				continue;
-			key_schema_of(cJSON_GetObjectItemCaseSensitive(e, "KeySchema"), &g->hash_key,
-				      &g->range_key);
-			g->projection = json_strdup(cJSON_GetObjectItemCaseSensitive(e, "Projection"),
-						    "ProjectionType");
+			key_schema_of(cJSON_GetObjectItemCaseSensitive(e, "KeySchema"),
+				      &g->hash_key, &g->range_key);
+			g->projection = json_strdup(
+			    cJSON_GetObjectItemCaseSensitive(e, "Projection"), "ProjectionType");
 			s = json_str(e, "IndexStatus");
 			if (indexes_active && s && strcmp(s, "ACTIVE"))
 				*indexes_active = 0;
@@ -1047,8 +1060,8 @@ static int batch_get_of(const cJSON *root, const char *table, ww_av *items, ww_a
 		return malformed("BatchGetItem", "not an object");
 	if (append_items(cJSON_GetObjectItemCaseSensitive(resp, table), items))
 		return malformed("BatchGetItem", "bad Responses");
-	if (append_items(cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(uk, table),
-							  "Keys"),
+	if (append_items(cJSON_GetObjectItemCaseSensitive(
+			     cJSON_GetObjectItemCaseSensitive(uk, table), "Keys"),
 			 unprocessed))
 		return malformed("BatchGetItem", "bad UnprocessedKeys");
 	return 0;
@@ -1169,7 +1182,7 @@ int ww_ddb_delete_table(ww_ddb *d, const char *name, ww_ddb_error *err)
 
 int ww_ddb_wait_active(ww_ddb *d, const char *name, int timeout_s, ww_ddb_error *err)
 {
-	ww_ddb_table t = { 0 };
+	ww_ddb_table t = {0};
 	time_t start = d->clock(d->clock_ctx);
 	long slept = 0, pause = 100;
 	int rc, indexes_active = 0;
@@ -1183,10 +1196,10 @@ int ww_ddb_wait_active(ww_ddb *d, const char *name, int timeout_s, ww_ddb_error 
 		/* The clock seam or the time slept, whichever says so first:
 		 * tests with a frozen clock still end. */
 		if (d->clock(d->clock_ctx) - start >= timeout_s || slept >= timeout_s * 1000L) {
-			rc = ww_error_set(WW_ERROR,
-					  "table '%s' did not become active within %d s (status %s%s)",
-					  name, timeout_s, t.status ? t.status : "unknown",
-					  indexes_active ? "" : ", indexes not active");
+			rc = ww_error_set(
+			    WW_ERROR, "table '%s' did not become active within %d s (status %s%s)",
+			    name, timeout_s, t.status ? t.status : "unknown",
+			    indexes_active ? "" : ", indexes not active");
 			if (err) {
 				memset(err, 0, sizeof(*err));
 				copy_field(err->message, sizeof(err->message), ww_error_message());
@@ -1537,8 +1550,8 @@ done:
 	return rc;
 }
 
-static int read_page(ww_ddb *d, const char *op, const ww_ddb_read *r, ww_av *items,
-		     ww_av *last_key, ww_ddb_error *err)
+static int read_page(ww_ddb *d, const char *op, const ww_ddb_read *r, ww_av *items, ww_av *last_key,
+		     ww_ddb_error *err)
 {
 	ww_buf b = WW_BUF_INIT;
 	cJSON *root = NULL;

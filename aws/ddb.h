@@ -23,38 +23,38 @@
 typedef struct ww_ddb ww_ddb;
 
 typedef struct {
-	char type[96];        /* "ProvisionedThroughputExceededException", "" for transport */
+	char type[96]; /* "ProvisionedThroughputExceededException", "" for transport */
 	char message[512];
-	long http_status;     /* 0 when no response */
-	char request_id[96];  /* x-amzn-RequestId */
+	long http_status;    /* 0 when no response */
+	char request_id[96]; /* x-amzn-RequestId */
 	int attempts;
-	int code;             /* the common/error.h code returned */
+	int code; /* the common/error.h code returned */
 } ww_ddb_error;
 
 /* Retry policy (aws/retry.h holds the logic; these are its knobs). */
 typedef struct {
-	int max_attempts;     /* total attempts per request; 0: default 10 (AWS_MAX_ATTEMPTS) */
-	int base_ms;          /* backoff base; 0: default 25 ms (DynamoDB's SDK default) */
-	int cap_ms;           /* backoff cap; 0: default 20000 ms */
-	int budget;           /* retry token bucket; 0: default 500 tokens */
+	int max_attempts; /* total attempts per request; 0: default 10 (AWS_MAX_ATTEMPTS) */
+	int base_ms;	  /* backoff base; 0: default 25 ms (DynamoDB's SDK default) */
+	int cap_ms;	  /* backoff cap; 0: default 20000 ms */
+	int budget;	  /* retry token bucket; 0: default 500 tokens */
 } ww_retry_options;
 
 typedef time_t (*ww_clock_fn)(void *ctx);
 typedef struct ww_creds_provider ww_creds_provider;
 
 typedef struct {
-	const char *region;           /* required */
-	const char *endpoint;         /* full URL; NULL: https://dynamodb.<region>.amazonaws.com */
-	ww_creds_provider *creds;     /* borrowed; required */
-	ww_http_send_fn send;         /* NULL: ww_http_send_curl */
-	void *send_ctx;               /* NULL with send NULL: a client from http_opts */
+	const char *region;	  /* required */
+	const char *endpoint;	  /* full URL; NULL: https://dynamodb.<region>.amazonaws.com */
+	ww_creds_provider *creds; /* borrowed; required */
+	ww_http_send_fn send;	  /* NULL: ww_http_send_curl */
+	void *send_ctx;		  /* NULL with send NULL: a client from http_opts */
 	ww_http_options http_opts;
-	ww_clock_fn clock;            /* NULL: time() */
+	ww_clock_fn clock; /* NULL: time() */
 	void *clock_ctx;
 	ww_retry_options retry;
 	void (*sleep_ms)(void *ctx, long ms); /* NULL: nanosleep; tests record */
 	void *sleep_ctx;
-	double (*random)(void *ctx);  /* backoff jitter in [0, 1); NULL: internal generator */
+	double (*random)(void *ctx); /* backoff jitter in [0, 1); NULL: internal generator */
 	void *random_ctx;
 } ww_ddb_options;
 
@@ -74,7 +74,7 @@ const char *ww_ddb_endpoint(const ww_ddb *ddb);
  * units DynamoDB reported (ReturnConsumedCapacity TOTAL). Tests use them to
  * prove that an idempotent run sends no writes. */
 typedef struct {
-	unsigned long requests;       /* HTTP requests, retries included */
+	unsigned long requests; /* HTTP requests, retries included */
 	unsigned long retries;
 	unsigned long write_requests; /* BatchWriteItem/PutItem/UpdateItem/DeleteItem calls */
 	unsigned long items_written;  /* put/delete requests inside those */
@@ -87,8 +87,8 @@ void ww_ddb_get_stats(ww_ddb *ddb, ww_ddb_stats *out);
  * answer, with signing, retries and CRC checks. `out` gets the body bytes
  * exactly as received (appended). `table` (may be NULL) is for messages and
  * logs only. */
-int ww_ddb_call(ww_ddb *ddb, const char *operation, const char *table,
-		const char *json_body, ww_buf *out, ww_ddb_error *err);
+int ww_ddb_call(ww_ddb *ddb, const char *operation, const char *table, const char *json_body,
+		ww_buf *out, ww_ddb_error *err);
 
 /* ---- Tables -------------------------------------------------------- */
 typedef struct {
@@ -98,31 +98,31 @@ typedef struct {
 
 typedef struct {
 	char *name;
-	char *hash_key;            /* attribute name */
-	char *range_key;           /* NULL when none */
-	char *projection;          /* "ALL", "KEYS_ONLY", "INCLUDE" */
+	char *hash_key;	  /* attribute name */
+	char *range_key;  /* NULL when none */
+	char *projection; /* "ALL", "KEYS_ONLY", "INCLUDE" */
 } ww_ddb_gsi;
 
 typedef struct {
 	char *name;
 	char *hash_key;
-	char *range_key;           /* NULL when none */
+	char *range_key; /* NULL when none */
 	ww_ddb_attr_def *attrs;
 	size_t nattrs;
 	ww_ddb_gsi *gsis;
 	size_t ngsis;
-	int pay_per_request;       /* 1: PAY_PER_REQUEST */
-	long rcu, wcu;             /* when provisioned */
+	int pay_per_request; /* 1: PAY_PER_REQUEST */
+	long rcu, wcu;	     /* when provisioned */
 	int stream_enabled;
-	char *stream_view_type;    /* "NEW_AND_OLD_IMAGES", ... or NULL */
-	int sse_enabled;           /* SSESpecification.Enabled */
-	char *sse_type;            /* "KMS" or NULL (AWS owned key) */
+	char *stream_view_type; /* "NEW_AND_OLD_IMAGES", ... or NULL */
+	int sse_enabled;	/* SSESpecification.Enabled */
+	char *sse_type;		/* "KMS" or NULL (AWS owned key) */
 	int deletion_protection;
 	/* Filled by describe only: */
-	char *status;              /* "CREATING", "ACTIVE", ... */
+	char *status; /* "CREATING", "ACTIVE", ... */
 	long item_count;
 	/* Set through their own APIs, compared by `tables verify`: */
-	char *ttl_attribute;       /* NULL when TTL is off */
+	char *ttl_attribute; /* NULL when TTL is off */
 	int pitr_enabled;
 } ww_ddb_table;
 
@@ -149,13 +149,13 @@ int ww_ddb_update_pitr(ww_ddb *ddb, const char *name, int enabled, ww_ddb_error 
 /* A condition or update expression with its placeholders. NULL members are
  * omitted. names/values are maps: {"#n": S "attr"} and {":v": <av>}. */
 typedef struct {
-	const char *condition;      /* ConditionExpression */
-	const char *update;         /* UpdateExpression (UpdateItem only) */
-	const char *projection;     /* ProjectionExpression (reads) */
-	const char *key_condition;  /* KeyConditionExpression (Query) */
-	const char *filter;         /* FilterExpression (Scan/Query) */
-	const ww_av *names;         /* ExpressionAttributeNames: M of S */
-	const ww_av *values;        /* ExpressionAttributeValues: M */
+	const char *condition;	   /* ConditionExpression */
+	const char *update;	   /* UpdateExpression (UpdateItem only) */
+	const char *projection;	   /* ProjectionExpression (reads) */
+	const char *key_condition; /* KeyConditionExpression (Query) */
+	const char *filter;	   /* FilterExpression (Scan/Query) */
+	const ww_av *names;	   /* ExpressionAttributeNames: M of S */
+	const ww_av *values;	   /* ExpressionAttributeValues: M */
 } ww_ddb_expr;
 
 /* GetItem: *found_out 0/1; `item_out` (released first) gets the item. */
@@ -187,26 +187,26 @@ typedef struct {
  * them. Returns 0 when the call succeeded, even with unprocessed items; an
  * answer naming a request that was not sent is WW_ERROR and moves nothing.
  */
-int ww_ddb_batch_write(ww_ddb *ddb, ww_ddb_write *reqs, size_t n,
-		       ww_ddb_write **unprocessed, size_t *nunprocessed, ww_ddb_error *err);
+int ww_ddb_batch_write(ww_ddb *ddb, ww_ddb_write *reqs, size_t n, ww_ddb_write **unprocessed,
+		       size_t *nunprocessed, ww_ddb_error *err);
 void ww_ddb_writes_release(ww_ddb_write *w, size_t n); /* releases items, frees array */
 
 /* BatchGetItem of up to 100 keys from one table, once; found items are
  * appended to `items` (a WW_AV_L), keys handed back to `unprocessed_keys`
  * (a WW_AV_L). */
 int ww_ddb_batch_get(ww_ddb *ddb, const char *table, const ww_av *keys, size_t nkeys,
-		     const ww_ddb_expr *expr, int consistent, ww_av *items,
-		     ww_av *unprocessed_keys, ww_ddb_error *err);
+		     const ww_ddb_expr *expr, int consistent, ww_av *items, ww_av *unprocessed_keys,
+		     ww_ddb_error *err);
 
 /* One page of Scan or Query. `start_key` NULL for the first page;
  * `items` (a WW_AV_L, released first) gets the page; `last_key_out`
  * (released first) gets LastEvaluatedKey or WW_AV_NULL at the end. */
 typedef struct {
 	const char *table;
-	const char *index;          /* IndexName or NULL */
+	const char *index; /* IndexName or NULL */
 	const ww_ddb_expr *expr;
 	const ww_av *start_key;
-	int limit;                  /* 0: none */
+	int limit; /* 0: none */
 	int consistent;
 	int segment, total_segments; /* parallel scan; total 0: none */
 } ww_ddb_read;

@@ -52,7 +52,8 @@ static int set_binary(ww_av *out, const cJSON *s)
 	ww_buf raw = WW_BUF_INIT;
 	int rc = 0;
 
-	if (!cJSON_IsString(s) || ww_ddb_base64_decode(s->valuestring, strlen(s->valuestring), &raw)) {
+	if (!cJSON_IsString(s) ||
+	    ww_ddb_base64_decode(s->valuestring, strlen(s->valuestring), &raw)) {
 		rc = bad("binary is not base64");
 		goto done;
 	}

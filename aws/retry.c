@@ -21,13 +21,13 @@ struct ww_retry {
 };
 
 static const char *const throttle_types[] = {
-	"ProvisionedThroughputExceededException",
-	"ThrottlingException",
-	"Throttling",
-	"RequestLimitExceeded",
-	"LimitExceededException",
-	"TooManyRequestsException",
-	"RequestThrottledException",
+    "ProvisionedThroughputExceededException",
+    "ThrottlingException",
+    "Throttling",
+    "RequestLimitExceeded",
+    "LimitExceededException",
+    "TooManyRequestsException",
+    "RequestThrottledException",
 };
 
 int ww_retry_is_throttle(const char *aws_type)

@@ -15,8 +15,8 @@
 #define WW_RETRY_DEFAULT_BASE_MS 25
 #define WW_RETRY_DEFAULT_CAP_MS 20000
 #define WW_RETRY_DEFAULT_BUDGET 500
-#define WW_RETRY_COST 5          /* tokens a retry takes */
-#define WW_RETRY_TIMEOUT_COST 10 /* tokens a retry after a transport error takes */
+#define WW_RETRY_COST 5		  /* tokens a retry takes */
+#define WW_RETRY_TIMEOUT_COST 10  /* tokens a retry after a transport error takes */
 #define WW_RETRY_SUCCESS_REFUND 1 /* tokens a first-attempt success adds back */
 
 /* What kind of failure an attempt ended with. */
@@ -29,10 +29,10 @@ typedef enum {
 
 /* Why ww_retry_decide said what it said. */
 typedef enum {
-	WW_RETRY_GO = 0,       /* retry after the delay */
-	WW_RETRY_STOP_CLASS,   /* the failure is not retryable */
+	WW_RETRY_GO = 0,	/* retry after the delay */
+	WW_RETRY_STOP_CLASS,	/* the failure is not retryable */
 	WW_RETRY_STOP_ATTEMPTS, /* max attempts reached */
-	WW_RETRY_STOP_BUDGET   /* the token bucket is empty: fail fast */
+	WW_RETRY_STOP_BUDGET	/* the token bucket is empty: fail fast */
 } ww_retry_verdict;
 
 /* Uniform random number in [0, 1). */
