@@ -1481,11 +1481,15 @@ static void check_unused(ww_defset *s, ww_kind k, ww_kind by, const char *what)
 	ww_buf_release(&path);
 }
 
-static const ww_diags *sort_src;
+typedef struct {
+	const ww_diag *g;
+	size_t seq;
+} diag_ref;
+
 static int diag_cmp(const void *a, const void *b)
 {
-	size_t x = *(const size_t *)a, y = *(const size_t *)b;
-	const ww_diag *p = &sort_src->items[x], *q = &sort_src->items[y];
+	const diag_ref *x = a, *y = b;
+	const ww_diag *p = x->g, *q = y->g;
 	int r;
 
 	if (!p->file != !q->file)
@@ -1496,29 +1500,31 @@ static int diag_cmp(const void *a, const void *b)
 		return p->line < q->line ? -1 : 1;
 	if (p->column != q->column)
 		return p->column < q->column ? -1 : 1;
-	return x < y ? -1 : x > y;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
 }
 
-/* Order: by file, line, column, then as found (a stable sort). */
+/* Order: by file, line, column, then as found (stable; no shared state, so
+ * sets on different threads can finish at once). */
 static void sort_diags(ww_diags *d)
 {
-	size_t *idx, i;
+	diag_ref *v;
 	ww_diag *sorted;
+	size_t i;
 
 	if (d->n < 2)
 		return;
-	idx = ww_xmalloc(d->n * sizeof(*idx));
-	for (i = 0; i < d->n; i++)
-		idx[i] = i;
-	sort_src = d;
-	qsort(idx, d->n, sizeof(*idx), diag_cmp);
-	sort_src = NULL;
+	v = ww_xmalloc(d->n * sizeof(*v));
+	for (i = 0; i < d->n; i++) {
+		v[i].g = &d->items[i];
+		v[i].seq = i;
+	}
+	qsort(v, d->n, sizeof(*v), diag_cmp);
 	sorted = ww_xmalloc(d->cap * sizeof(*sorted));
 	for (i = 0; i < d->n; i++)
-		sorted[i] = d->items[idx[i]];
+		sorted[i] = *v[i].g;
 	free(d->items);
 	d->items = sorted;
-	free(idx);
+	free(v);
 }
 
 void ww_defset_finish(ww_defset *s)
