@@ -5,6 +5,8 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "aws/config.h"
+#include "aws/creds.h"
 #include "aws/retry.h"
 #include "common/error.h"
 #include "common/log.h"
@@ -390,6 +392,104 @@ static void test_retry_budget_exhausted_fails_fast(void **state)
 	replay_env_release(&e);
 }
 
+/* ---- Credentials are fetched per attempt ----------------------------- */
+
+/* A container credentials endpoint: a new key per fetch, the first one
+ * expiring 400 s after the test's start. */
+static int creds_send(void *ctx, const ww_http_request *req, ww_http_response *out)
+{
+	int *fetches = ctx;
+
+	(*fetches)++;
+	assert_string_equal(req->url, "http://127.0.0.1:9/creds");
+	out->status = 200;
+	ww_buf_printf(&out->body,
+		      "{\"AccessKeyId\":\"ASIAKEY%d\",\"SecretAccessKey\":\"secret-number-%d\","
+		      "\"Token\":\"token-number-%d\",\"Expiration\":\"%s\"}",
+		      *fetches, *fetches, *fetches,
+		      *fetches == 1 ? "2026-11-21T12:06:40Z" : "2026-11-22T12:00:00Z");
+	return 0;
+}
+
+/* Each retry pause moves the clock 200 s: by the second attempt the first
+ * credentials are within 5 minutes of expiring. */
+static void long_sleep(void *ctx, long ms)
+{
+	(void)ms;
+	*(time_t *)ctx += 200;
+}
+
+static void test_retry_fetches_credentials_per_attempt(void **state)
+{
+	ww_aws_config cfg;
+	ww_ddb_options o;
+	ww_creds_provider *p;
+	ww_ddb *d;
+	ww_ddb_error err;
+	replay rp;
+	time_t now = REPLAY_NOW;
+	double jitter = 0.5;
+	int fetches = 0;
+	ww_av it = WW_AV_INIT;
+	static const char *const vars[] = { "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY",
+					    "AWS_SESSION_TOKEN", "AWS_PROFILE",
+					    "AWS_WEB_IDENTITY_TOKEN_FILE",
+					    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+					    "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+					    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE" };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(vars) / sizeof(*vars); i++)
+		unsetenv(vars[i]);
+	setenv("AWS_CONFIG_FILE", "/nonexistent/wwseed-test/config", 1);
+	setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/wwseed-test/credentials", 1);
+	setenv("AWS_EC2_METADATA_DISABLED", "true", 1);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/creds", 1);
+	assert_int_equal(ww_aws_config_load(&cfg, NULL), 0);
+	cfg.send = creds_send;
+	cfg.send_ctx = &fetches;
+	cfg.clock = replay_clock;
+	cfg.clock_ctx = &now;
+	p = ww_creds_provider_chain_new(&cfg);
+	assert_non_null(p);
+	ww_aws_config_release(&cfg);
+
+	memset(&rp, 0, sizeof(rp));
+	rp.steps[0] = "throttled";
+	rp.steps[1] = "put_item_ok";
+	rp.nsteps = 2;
+	memset(&o, 0, sizeof(o));
+	o.region = "us-east-1";
+	o.creds = p;
+	o.send = replay_send;
+	o.send_ctx = &rp;
+	o.clock = replay_clock;
+	o.clock_ctx = &now;
+	o.sleep_ms = long_sleep;
+	o.sleep_ctx = &now;
+	o.random = replay_random;
+	o.random_ctx = &jitter;
+	d = ww_ddb_new(&o);
+	assert_non_null(d);
+	ww_av_set_container(&it, WW_AV_M);
+	ww_av_set_s(ww_av_map_add(&it, "id"), "t-1", 3);
+	assert_int_equal(ww_ddb_put_item(d, "wwseed-dev-tickets", &it, NULL, &err), 0);
+	assert_int_equal(rp.next, 2);
+	assert_int_equal(fetches, 2);
+	assert_int_equal(ww_creds_provider_fetches(p), 2);
+	assert_non_null(strstr(rp.auth[0], "Credential=ASIAKEY1/20261121/"));
+	assert_string_equal(rp.token[0], "token-number-1");
+	/* The retry, 200 s later, is signed with the refreshed credentials. */
+	assert_non_null(strstr(rp.auth[1], "Credential=ASIAKEY2/20261121/"));
+	assert_string_equal(rp.token[1], "token-number-2");
+	unsetenv("AWS_CONTAINER_CREDENTIALS_FULL_URI");
+	ww_av_release(&it);
+	ww_ddb_free(d);
+	ww_creds_provider_free(p);
+	replay_release(&rp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -411,6 +511,7 @@ int main(void)
 		cmocka_unit_test(test_retry_validation_not_retried),
 		cmocka_unit_test(test_retry_access_denied_not_retried),
 		cmocka_unit_test(test_retry_budget_exhausted_fails_fast),
+		cmocka_unit_test(test_retry_fetches_credentials_per_attempt),
 	};
 	ww_log_set_level(WW_LOG_QUIET);
 	return cmocka_run_group_tests(tests, NULL, NULL);
