@@ -313,7 +313,7 @@ static int scan_table(ww_plan *p, ww_ddb *ddb, const char *logical, const char *
 	ww_ddb_expr expr = { 0 };
 	ww_ddb_read r = { 0 };
 	ww_ddb_error err;
-	char ph[16];
+	char ph[32];
 	size_t i;
 	int rc = 0;
 
