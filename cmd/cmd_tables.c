@@ -8,9 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws/config.h"
-#include "aws/creds.h"
 #include "aws/ddb.h"
+#include "aws/session.h"
 #include "cmd/cli.h"
 #include "common/buf.h"
 #include "common/error.h"
@@ -48,50 +47,6 @@ static void help(void)
 }
 
 enum { OPT_TEMPLATE = WW_OPT_FIRST_LOCAL, OPT_STAGE, OPT_WAIT };
-
-/*
- * The DynamoDB client from the global options, the environment and the
- * shared files. aws/session.h will own this; until it lands the command
- * assembles the same pieces (config, credential chain, client) itself.
- */
-typedef struct {
-	ww_aws_config cfg;
-	ww_creds_provider *creds;
-	ww_ddb *ddb;
-} client;
-
-static void client_close(client *c)
-{
-	ww_ddb_free(c->ddb);
-	ww_creds_provider_free(c->creds);
-	ww_aws_config_release(&c->cfg);
-	memset(c, 0, sizeof(*c));
-}
-
-static int client_open(client *c, const ww_global_opts *g)
-{
-	ww_config_args args = { g->region, g->endpoint_url, g->profile, g->ca_bundle, g->allow_http };
-	ww_ddb_options o;
-	int rc;
-
-	memset(c, 0, sizeof(*c));
-	memset(&o, 0, sizeof(o));
-	if ((rc = ww_aws_config_load(&c->cfg, &args)))
-		return rc;
-	if (!c->cfg.region)
-		return ww_error_set(WW_EINVALID, "no region: pass --region or set AWS_REGION");
-	if (!(c->creds = ww_creds_provider_chain_new(&c->cfg)))
-		return ww_error_last_code() ? ww_error_last_code() : WW_EAUTH;
-	o.region = c->cfg.region;
-	o.endpoint = c->cfg.endpoint_url;
-	o.creds = c->creds;
-	o.http_opts.ca_bundle = c->cfg.ca_bundle;
-	o.http_opts.allow_insecure_http = c->cfg.allow_insecure_http;
-	o.retry.max_attempts = c->cfg.max_attempts;
-	if (!(c->ddb = ww_ddb_new(&o)))
-		return ww_error_last_code() ? ww_error_last_code() : WW_ERROR;
-	return 0;
-}
 
 /* Notes on settings the endpoint cannot hold, one line per setting and
  * template value, naming the tables: "note: point-in-time recovery (template
@@ -219,12 +174,14 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 	};
 	const char *action, *file = NULL, *stage = NULL;
 	ww_template tpl = WW_TEMPLATE_INIT;
-	client c;
+	ww_aws_session sess;
+	ww_aws_args args;
 	long wait_s = 0;
 	char *end;
 	int opt, rc, create;
 
-	memset(&c, 0, sizeof(c));
+	memset(&sess, 0, sizeof(sess));
+	memset(&args, 0, sizeof(args));
 	if (argc < 2)
 		return ww_cli_usage_error("tables", usage_line, "no action given; expected create or verify");
 	action = argv[1];
@@ -282,15 +239,20 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 		rc = rc == WW_ENOTFOUND ? WW_EXIT_INVALID : ww_cli_exit_for(rc);
 		goto done;
 	}
-	if ((rc = client_open(&c, g))) {
+	args.region = g->region;
+	args.endpoint_url = g->endpoint_url;
+	args.profile = g->profile;
+	args.ca_bundle = g->ca_bundle;
+	args.allow_insecure_http = g->allow_http;
+	if ((rc = ww_aws_session_open(&sess, &args))) {
 		ww_log_error("%s", ww_error_message());
 		rc = ww_cli_exit_for(rc);
 		goto done;
 	}
-	rc = create ? do_create(c.ddb, &tpl, (int)wait_s, file) : do_verify(c.ddb, &tpl, file);
+	rc = create ? do_create(sess.ddb, &tpl, (int)wait_s, file) : do_verify(sess.ddb, &tpl, file);
 	rc = rc == WW_ERROR ? WW_EXIT_FAILURE : ww_cli_exit_for(rc);
 done:
-	client_close(&c);
+	ww_aws_session_close(&sess);
 	ww_template_release(&tpl);
 	return rc;
 }
