@@ -79,3 +79,19 @@ expect_contains "$out" "~ update ticket \"classic\" (fields: goldCost, name)" "a
 got=$(awsddb get-item --table-name "$table" --key '{"PK":{"S":"TICKET#classic"},"SK":{"S":"TICKET#classic"}}' \
   --query 'Item.[name.S, goldCost.N, version.N, createdAt.S]' --output text)
 expect_eq "$got" $'Classic Scratch Ticket\t11\t4\t'"$created0" "overwrite wrote the definition, version 4, createdAt kept"
+
+# a layout file: the team's own key templates, no code change
+cat >"$T/layout.json" <<'JSON'
+{"name": "by-type", "bookkeeping": {"version": "rev"},
+ "kinds": {"prize": {"table": "game-data", "key": {"PK": "DEF#${TYPE}", "SK": "${id}"}},
+           "scratcher": {"table": "game-data", "key": {"PK": "DEF#${TYPE}", "SK": "${id}"}},
+           "ticket": {"table": "game-data", "type": "TKT", "key": {"PK": "DEF#${TYPE}", "SK": "${id}"}},
+           "store": {"table": "game-data", "key": {"PK": "DEF#${TYPE}", "SK": "${id}"}}}}
+JSON
+ddbpy table "lay$$-game-data" PK,SK table "lay$$-ledger" pk,sk
+run "$WWSEED" import --layout-file "$T/layout.json" --table "game-data=lay$$-game-data" --table "ledger=lay$$-ledger" "$T/defs"
+expect_rc 0 "import with a layout file"
+got=$(awsddb get-item --table-name "lay$$-game-data" --key '{"PK":{"S":"DEF#TKT"},"SK":{"S":"classic"}}' --query 'Item.[id.S, rev.N, _wwseed.M.managedBy.S]' --output text)
+expect_eq "$got" $'classic\t1\twwseed' "the layout file's key templates and bookkeeping"
+run "$WWSEED" plan --layout-file "$T/layout.json" --table "game-data=lay$$-game-data" --detailed-exitcode "$T/defs"
+expect_rc 0 "a plan with the layout file finds every item again (no changes)"
