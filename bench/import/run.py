@@ -72,11 +72,27 @@ def loadavg():
         return float(f.read().split()[0])
 
 
+def write_template(path):
+    """A CloudFormation template of the benchmark's tables, for `wwseed
+    tables create`: per kind, key id (S); the ledger pk (S) + sk (S); all
+    PAY_PER_REQUEST."""
+    res = {}
+    for t in KINDS + [LEDGER]:
+        keys = [("pk", "HASH"), ("sk", "RANGE")] if t == LEDGER else [("id", "HASH")]
+        res["T" + t.replace("-", "")] = {"Type": "AWS::DynamoDB::Table", "Properties": {
+            "TableName": t, "BillingMode": "PAY_PER_REQUEST",
+            "KeySchema": [{"AttributeName": k, "KeyType": kt} for k, kt in keys],
+            "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k, _ in keys]}}
+    with open(path, "w") as f:
+        json.dump({"AWSTemplateFormatVersion": "2010-09-09", "Resources": res}, f, indent=1)
+
+
 class Dynalite:
     name = "dynalite"
 
-    def __init__(self, state):
+    def __init__(self, state, wwseed=None):
         self.state = state
+        self.wwseed = wwseed
 
     def start(self):
         shutil.rmtree(self.state, ignore_errors=True)
@@ -85,7 +101,15 @@ class Dynalite:
              "--createTableMs", "0", "--deleteTableMs", "0", "--updateTableMs", "0"],
             env=ENV).decode().strip()
         self.pid = int(open(os.path.join(self.state, "pid")).read())
-        # the tables, with the AWS CLI, created side by side (one process each)
+        # the tables: `wwseed tables create` from a template of the five (one
+        # process, a third of a second), else the AWS CLI
+        if self.wwseed and os.access(self.wwseed, os.X_OK):
+            tpl = os.path.join(self.state, "tables.template.json")
+            write_template(tpl)
+            rc = subprocess.call([self.wwseed, "tables", "create", "--template", tpl, "--quiet",
+                                  "--endpoint-url", self.endpoint], stdout=subprocess.DEVNULL, env=ENV)
+            if rc == 0:
+                return self
         procs = [self._create(t, [("id", "HASH")]) for t in KINDS]
         procs.append(self._create(LEDGER, [("pk", "HASH"), ("sk", "RANGE")]))
         for p in procs:
@@ -213,10 +237,18 @@ class Bench:
         self.sweep = []
         self.notes = []
         os.makedirs(args.work, exist_ok=True)
+        # a snapshot of the binary: a rebuild during the run changes nothing
+        self.ww_tables = None
+        if os.access(args.wwseed, os.X_OK):
+            snap = os.path.join(args.work, "wwseed")
+            shutil.copy2(args.wwseed, snap)
+            args.wwseed = snap
+            if subprocess.run([snap, "tables", "--help"], capture_output=True).returncode == 0:
+                self.ww_tables = snap
 
     def backend(self, name):
         st = os.path.join(self.args.work, "state-" + name)
-        return Dynalite(st) if name == "dynalite" else Sink(st)
+        return Dynalite(st, self.ww_tables) if name == "dynalite" else Sink(st)
 
     def gen(self, n):
         g = os.path.join(self.args.work, "gen-%d" % n)
@@ -268,9 +300,11 @@ class Bench:
         base = os.path.join(w, "%s-%s-%d%s" % (be.name, tool, n, tag))
         items = n
         extra = {}
-        if tool == "wwseed":
+        if tool in ("wwseed", "wwseed-ow"):
             report = base + ".report.json"
             cmd = wwseed_cmd(a, d, be.endpoint, report, conc)
+            if tool == "wwseed-ow":
+                cmd += ["--on-conflict", "overwrite"]
         elif tool.startswith("node"):
             cmd = ["node", os.path.join(HERE, "seed-sdk.js"), d, "--endpoint-url", be.endpoint,
                    "--inflight", tool[4:]] + table_args("--table")
@@ -311,12 +345,15 @@ class Bench:
             row["batch_bytes"] = s1["opBytes"].get("BatchWriteItem", 0) - s0["opBytes"].get("BatchWriteItem", 0)
             row["items_written"] = s1["itemsWritten"] - s0["itemsWritten"]
             row["ops"] = ops
-        if tool == "wwseed":
+        if tool in ("wwseed", "wwseed-ow"):
             rep = read_report(report)
             row["report"] = rep
-            wr = pick(rep, "batch_write_requests", "write_requests", "writeRequests", "batchwrites")
+            wr = pick(rep, "figures.writeRequests", "writeRequests")
             if wr is not None and "write_requests" not in row:
                 row["write_requests"] = wr
+            row["items_written"] = pick(rep, "figures.itemsWritten", "itemsWritten")
+            row["ledger_writes"] = pick(rep, "figures.ledgerWriteRequests")
+            row["all_requests"] = pick(rep, "figures.requests")
         if tool.startswith("node"):
             try:
                 o = json.loads(open(base + ".out").read().strip().splitlines()[-1])
@@ -369,31 +406,42 @@ class Bench:
         a = self.args
         have_ww = self.wwseed_has("import")
         tools = [t for t in a.tools.split(",") if t]
-        if "wwseed" in tools and not have_ww:
+        if not have_ww and any(t.startswith("wwseed") for t in tools):
             self.notes.append("wwseed import not available in this build: its rows are pending")
             log("wwseed import is not built yet: measuring the peers only")
-            tools.remove("wwseed")
-        for n in [int(x) for x in a.sizes.replace(",", " ").split()]:
+            tools = [t for t in tools if not t.startswith("wwseed")]
+        sizes = [int(x) for x in a.sizes.replace(",", " ").split()]
+        for n in sizes:
             d = self.gen(n)
             self.validate(n, d)
             for b in a.backends.split(","):
                 for t in tools:
-                    rerun = b == "dynalite" and t in ("wwseed", "node1")
+                    rerun = b == "dynalite" and t in ("wwseed", "wwseed-ow", "node1")
                     r, rr = self.one(b, t, n, d, rerun=rerun)
                     self.rows.append(r)
                     if rr:
                         self.rows.append(rr)
                 self.save()
-        if have_ww and a.conc:
-            d = self.gen(a.sweep_size)
-            for b in a.backends.split(","):
-                for c in [int(x) for x in a.conc.split(",")]:
-                    r, _ = self.one(b, "wwseed", a.sweep_size, d, conc=c, tag="-c%d" % c)
-                    self.sweep.append(r)
-                self.save()
-            self.plot()
+            if n == a.sweep_size:
+                self.run_sweep(have_ww)
+        if a.sweep_size not in sizes:
+            self.run_sweep(have_ww)
         self.save()
         self.report()
+
+    def run_sweep(self, have_ww):
+        """wwseed's items/s against --concurrency, on each backend."""
+        a = self.args
+        if not (have_ww and a.conc):
+            return
+        d = self.gen(a.sweep_size)
+        for b in a.backends.split(","):
+            for t in a.sweep_tools.split(","):
+                for c in [int(x) for x in a.conc.replace(",", " ").split()]:
+                    r, _ = self.one(b, t, a.sweep_size, d, conc=c, tag="-c%d" % c)
+                    self.sweep.append(r)
+                self.save()
+        self.plot()
 
     def save(self):
         with open(os.path.join(self.args.work, "results.json"), "w") as f:
@@ -405,13 +453,18 @@ class Bench:
             self.notes.append("gnuplot missing: no plot")
             return
         dat = os.path.join(self.args.work, "sweep.dat")
+        series = []
         with open(dat, "w") as f:
             for b in self.args.backends.split(","):
-                f.write("# %s\n" % b)
-                for r in self.sweep:
-                    if r["backend"] == b:
+                for t in self.args.sweep_tools.split(","):
+                    pts = [r for r in self.sweep if r["backend"] == b and r["tool"] == t]
+                    if not pts:
+                        continue
+                    f.write("# %s %s\n" % (b, t))
+                    for r in pts:
                         f.write("%d %.1f\n" % (r["concurrency"], r["items_per_s"]))
-                f.write("\n\n")
+                    f.write("\n\n")
+                    series.append((b, t))
         refs = []
         for r in self.rows:
             if r["backend"] == "dynalite" and r["tool"] in ("node1", "node8") and r["size"] == self.args.sweep_size:
@@ -423,12 +476,14 @@ class Bench:
                  'set xtics (1,2,4,8,16)', 'set xlabel "--concurrency"', 'set ylabel "items/s"',
                  'set logscale y 10', 'set grid', 'set key outside bottom center horizontal']
         plots = []
-        for i, b in enumerate(self.args.backends.split(",")):
-            label = "wwseed, local dynalite" if b == "dynalite" else "wwseed, null sink"
-            plots.append('"%s" index %d with linespoints lw 2 pt 7 title "%s"' % (dat, i, label))
+        for i, (b, t) in enumerate(series):
+            label = ("wwseed" if t == "wwseed" else "wwseed --on-conflict overwrite") + \
+                (", local dynalite" if b == "dynalite" else ", null sink")
+            plots.append('"%s" index %d with linespoints lw 2 pt %d dt %d title "%s"'
+                         % (dat, i, 7 if t == "wwseed" else 5, 1 if b == "dynalite" else 4, label))
         names = {"node1": "Node SDK sequential, dynalite", "node8": "Node SDK 8 in flight, dynalite"}
         for t, v in refs:
-            plots.append('%f with lines dt 2 title "%s"' % (v, names[t]))
+            plots.append('%f with lines dt 3 lw 2 title "%s"' % (v, names[t]))
         lines.append("plot " + ", ".join(plots))
         gp = os.path.join(self.args.work, "sweep.gp")
         open(gp, "w").write("\n".join(lines) + "\n")
@@ -472,7 +527,8 @@ def machine():
             "load_at_end": loadavg(), "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}
 
 
-NAMES = {"wwseed": "wwseed import", "node1": "Node SDK v3, sequential",
+NAMES = {"wwseed": "wwseed import", "wwseed-ow": "wwseed import --on-conflict overwrite",
+         "wwseed-ow re-run": "wwseed import --on-conflict overwrite, re-run unchanged", "node1": "Node SDK v3, sequential",
          "node8": "Node SDK v3, 8 in flight", "cli": "AWS CLI batch-write-item",
          "wwseed re-run": "wwseed import, re-run unchanged", "node1 re-run": "Node SDK v3 sequential, re-run",
          "wwseed validate": "wwseed validate"}
@@ -480,8 +536,8 @@ NAMES = {"wwseed": "wwseed import", "node1": "Node SDK v3, sequential",
 
 def render(rows, sweep, notes, mach):
     out = []
-    out.append("| server | defs | tool | wall s | client CPU s | items/s | CPU µs/item | max RSS MB | write requests | server CPU s |")
-    out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|")
+    out.append("| server | defs | tool | wall s | client CPU s | items/s | CPU µs/item | max RSS MB | write requests | server CPU s | load |")
+    out.append("|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         ex = r.get("extrapolated")
         wall, cpu = r["wall"], r["cpu"]
@@ -493,11 +549,12 @@ def render(rows, sweep, notes, mach):
         wr = r.get("write_requests")
         if ex and wr is not None:
             wr = r["total_files"]
-        out.append("| %s | %d | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %s | %s |" % (
+        out.append("| %s | %d | %s | %.2f | %.2f | %.0f | %.0f | %.0f | %s | %s | %s |" % (
             r["backend"], r["size"], tool, wall, cpu, r.get("items_per_s", r["items"] / r["wall"]),
             1e6 * r["cpu"] / r["items"], r["maxrss_kb"] / 1024,
             "-" if wr is None else "%d" % wr,
-            "-" if r.get("server_cpu") is None else "%.2f" % r["server_cpu"]))
+            "-" if r.get("server_cpu") is None else "%.2f" % r["server_cpu"],
+            "-" if r.get("load") is None else "%.1f" % r["load"]))
     out.append("")
     # ratios and targets
     def get(b, n, t):
@@ -508,45 +565,48 @@ def render(rows, sweep, notes, mach):
     sizes = sorted({r["size"] for r in rows})
     tgt = []
     for n in sizes:
+      for wt in ("wwseed", "wwseed-ow"):
         for b in ("sink", "dynalite"):
-            w = get(b, n, "wwseed")
+            w = get(b, n, wt)
             if not w:
                 continue
+            label = "%s, %d defs, %s" % (b, n, NAMES[wt])
             for t in ("node1", "node8", "cli"):
                 p = get(b, n, t)
                 if not p:
                     continue
                 pc = p["cpu"] / p["items"]
                 wc = w["cpu"] / w["items"]
-                out.append("- %s, %d defs, wwseed / %s: wall %.3f, CPU per item %.3f (%.0fx lower), max RSS %.3f"
-                           % (b, n, NAMES[t], w["wall"] / (p["wall"] * (p["total_files"] / p["files"] if p.get("extrapolated") else 1)),
-                              wc / pc, pc / wc if wc else 0, w["maxrss_kb"] / p["maxrss_kb"]))
+                pw = p["wall"] * (p["total_files"] / p["files"] if p.get("extrapolated") else 1)
+                out.append("- %s / %s: wall %.3f, CPU per item %.3f (%.1fx lower), max RSS %.2f"
+                           % (label, NAMES[t], w["wall"] / pw, wc / pc, pc / wc if wc else 0,
+                              w["maxrss_kb"] / p["maxrss_kb"]))
             n1 = get(b, n, "node1")
             if n1:
                 ratio = (n1["cpu"] / n1["items"]) / (w["cpu"] / w["items"])
-                tgt.append(("%s %d: client CPU/item >= 20x lower than Node sequential" % (b, n), ratio >= 20, "%.1fx" % ratio))
-                tgt.append(("%s %d: peak memory <= 1/4 of Node sequential" % (b, n),
-                            w["maxrss_kb"] <= n1["maxrss_kb"] / 4, "%.3f" % (w["maxrss_kb"] / n1["maxrss_kb"])))
+                tgt.append(("%s: client CPU/item >= 20x lower than Node sequential" % label, ratio >= 20, "%.2fx" % ratio))
+                tgt.append(("%s: peak memory <= 1/4 of Node sequential" % label,
+                            w["maxrss_kb"] <= n1["maxrss_kb"] / 4, "%.2f" % (w["maxrss_kb"] / n1["maxrss_kb"])))
                 if b == "sink":
-                    tgt.append(("sink %d: wall <= 1/10 of Node sequential" % n, w["wall"] <= n1["wall"] / 10,
-                                "%.3f" % (w["wall"] / n1["wall"])))
+                    tgt.append(("%s: wall <= 1/10 of Node sequential" % label, w["wall"] <= n1["wall"] / 10,
+                                "%.2f" % (w["wall"] / n1["wall"])))
             n8 = get(b, n, "node8")
             if b == "dynalite" and n8:
-                tgt.append(("dynalite %d: wall <= Node 8 in flight" % n, w["wall"] <= n8["wall"],
-                            "%.3f" % (w["wall"] / n8["wall"])))
-            rr = get(b, n, "wwseed re-run")
+                tgt.append(("%s: wall <= Node 8 in flight" % label, w["wall"] <= n8["wall"],
+                            "%.2f" % (w["wall"] / n8["wall"])))
+            rr = get(b, n, wt + " re-run")
             if rr:
-                tgt.append(("dynalite %d: re-run sends 0 writes" % n, rr.get("write_requests") == 0,
-                            str(rr.get("write_requests"))))
-                tgt.append(("dynalite %d: re-run wall <= 1/4 of first run" % n, rr["wall"] <= w["wall"] / 4,
-                            "%.3f" % (rr["wall"] / w["wall"])))
+                tgt.append(("%s: re-run sends 0 writes" % label, rr.get("write_requests") == 0,
+                            "%s definition writes, %s ledger writes" % (rr.get("write_requests"), rr.get("ledger_writes"))))
+                tgt.append(("%s: re-run wall <= 1/4 of first run" % label, rr["wall"] <= w["wall"] / 4,
+                            "%.2f" % (rr["wall"] / w["wall"])))
             if b == "dynalite":
                 sc = w.get("server_cpu")
                 if sc:
-                    out.append("- dynalite, %d defs: the server used %.2f s CPU for wwseed's %.2f s run (%.0f%% of one core); "
-                               "its own ceiling is about %.0f items per server CPU second"
-                               % (n, sc, w["wall"], 100 * sc / w["wall"], w["items"] / sc))
-        for b in ("dynalite",):
+                    out.append("- %s: the server used %.2f s CPU over the %.2f s run (%.0f%% of one core); "
+                               "%.0f items per server CPU second"
+                               % (label, sc, w["wall"], 100 * sc / w["wall"], w["items"] / sc))
+      for b in ("dynalite",):
             n1 = get(b, n, "node1")
             if n1 and n1.get("server_cpu"):
                 out.append("- dynalite, %d defs, Node sequential: server CPU %.2f s over %.2f s wall (%.0f%% of a core), "
@@ -561,11 +621,12 @@ def render(rows, sweep, notes, mach):
             out.append("| %s | %s | %s |" % (name, "yes" if ok else "**no**", val))
     if sweep:
         out.append("")
-        out.append("| server | --concurrency | wall s | items/s | client CPU s | server CPU s |")
-        out.append("|---|---:|---:|---:|---:|---:|")
+        out.append("| server | tool | --concurrency | wall s | items/s | client CPU s | server CPU s |")
+        out.append("|---|---|---:|---:|---:|---:|---:|")
         for r in sweep:
-            out.append("| %s | %d | %.2f | %.0f | %.2f | %.2f |" % (r["backend"], r["concurrency"], r["wall"],
-                                                                 r["items_per_s"], r["cpu"], r["server_cpu"]))
+            out.append("| %s | %s | %d | %.2f | %.0f | %.2f | %.2f |" % (
+                r["backend"], NAMES.get(r["tool"], r["tool"]), r["concurrency"], r["wall"],
+                r["items_per_s"], r["cpu"], r["server_cpu"]))
     for x in notes:
         out.append("")
         out.append("Note: " + x)
@@ -579,9 +640,10 @@ def render(rows, sweep, notes, mach):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sizes", default="10000,100000")
-    ap.add_argument("--work", default=os.path.join(ROOT, ".local", "bench-import"))
+    ap.add_argument("--work", default=os.path.join(HERE, ".work"))
     ap.add_argument("--wwseed", default=os.path.join(ROOT, "wwseed"))
-    ap.add_argument("--tools", default="wwseed,node1,node8,cli")
+    ap.add_argument("--tools", default="wwseed,wwseed-ow,node1,node8,cli")
+    ap.add_argument("--sweep-tools", default="wwseed,wwseed-ow")
     ap.add_argument("--backends", default="sink,dynalite")
     ap.add_argument("--cli-sample", type=int, default=100, help="CLI request files measured when not all are")
     ap.add_argument("--cli-sink-sample", type=int, default=50)
