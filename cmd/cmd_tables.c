@@ -18,7 +18,7 @@
 #include "migrate/template.h"
 
 static const char usage_line[] =
-	"wwseed tables (create|verify) --template FILE [--stage NAME] [--wait-timeout SECONDS]";
+    "wwseed tables (create|verify) --template FILE [--stage NAME] [--wait-timeout SECONDS]";
 
 static void help(void)
 {
@@ -62,7 +62,8 @@ static void print_notes(const ww_table_diffs *d, const char *verb)
 		if (!a->unsupported || done[i])
 			continue;
 		ww_buf_clear(&line);
-		ww_buf_printf(&line, "note: %s (template %s): not supported by the endpoint; not %s: %s",
+		ww_buf_printf(&line,
+			      "note: %s (template %s): not supported by the endpoint; not %s: %s",
 			      a->setting, a->want, verb, a->table);
 		for (j = i + 1; j < d->n; j++) {
 			const ww_table_diff *b = &d->items[j];
@@ -97,14 +98,15 @@ static void print_diffs(const ww_table_diffs *d)
 static int do_create(ww_ddb *ddb, const ww_template *tpl, int wait_s, const char *file)
 {
 	ww_tables_result r = WW_TABLES_RESULT_INIT;
-	ww_tables_opts o = { wait_s };
+	ww_tables_opts o = {wait_s};
 	size_t i;
 	int rc;
 
 	rc = ww_tables_create_all(ddb, tpl, &o, &r);
 	for (i = 0; i < r.n; i++)
 		if (r.tables[i].state != WW_TABLE_FAILED)
-			printf("%-8s %s\n", ww_table_state_name(r.tables[i].state), r.tables[i].table);
+			printf("%-8s %s\n", ww_table_state_name(r.tables[i].state),
+			       r.tables[i].table);
 	fflush(stdout);
 	/* Key conflicts are errors; other differences of tables that already
 	 * existed are warnings (create changes no existing table). */
@@ -166,12 +168,11 @@ done:
 int cmd_tables(int argc, char **argv, ww_global_opts *g)
 {
 	static const struct option longopts[] = {
-		{ "template", required_argument, NULL, OPT_TEMPLATE },
-		{ "stage", required_argument, NULL, OPT_STAGE },
-		{ "wait-timeout", required_argument, NULL, OPT_WAIT },
-		WW_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"template", required_argument, NULL, OPT_TEMPLATE},
+	    {"stage", required_argument, NULL, OPT_STAGE},
+	    {"wait-timeout", required_argument, NULL, OPT_WAIT},
+	    WW_GLOBAL_LONGOPTS,
+	    {NULL, 0, NULL, 0}};
 	const char *action, *file = NULL, *stage = NULL;
 	ww_template tpl = WW_TEMPLATE_INIT;
 	ww_aws_session sess;
@@ -183,7 +184,8 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 	memset(&sess, 0, sizeof(sess));
 	memset(&args, 0, sizeof(args));
 	if (argc < 2)
-		return ww_cli_usage_error("tables", usage_line, "no action given; expected create or verify");
+		return ww_cli_usage_error("tables", usage_line,
+					  "no action given; expected create or verify");
 	action = argv[1];
 	if (!strcmp(action, "--help") || !strcmp(action, "-h") || !strcmp(action, "help")) {
 		help();
@@ -201,14 +203,18 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 	while ((opt = getopt_long(argc, argv, "+:vqh", longopts, NULL)) != -1) {
 		int r;
 		switch (opt) {
-		case OPT_TEMPLATE: file = optarg; continue;
-		case OPT_STAGE: stage = optarg; continue;
+		case OPT_TEMPLATE:
+			file = optarg;
+			continue;
+		case OPT_STAGE:
+			stage = optarg;
+			continue;
 		case OPT_WAIT:
 			wait_s = strtol(optarg, &end, 10);
 			if (!*optarg || *end || wait_s < 1 || wait_s > 86400)
-				return ww_cli_usage_error("tables", usage_line,
-							  "--wait-timeout must be 1 to 86400 seconds, not '%s'",
-							  optarg);
+				return ww_cli_usage_error(
+				    "tables", usage_line,
+				    "--wait-timeout must be 1 to 86400 seconds, not '%s'", optarg);
 			continue;
 		case ':':
 			return ww_cli_usage_error("tables", usage_line, "option '%s' needs a value",
@@ -227,11 +233,13 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 						  argv[optind - 1]);
 	}
 	if (optind < argc)
-		return ww_cli_usage_error("tables", usage_line, "unexpected argument '%s'", argv[optind]);
+		return ww_cli_usage_error("tables", usage_line, "unexpected argument '%s'",
+					  argv[optind]);
 	if (!file)
 		return ww_cli_usage_error("tables", usage_line, "--template is required");
 	if (!create && wait_s)
-		return ww_cli_usage_error("tables", usage_line, "--wait-timeout is for create only");
+		return ww_cli_usage_error("tables", usage_line,
+					  "--wait-timeout is for create only");
 
 	rc = ww_template_load(&tpl, file, stage);
 	if (rc) {
@@ -249,7 +257,8 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 		rc = ww_cli_exit_for(rc);
 		goto done;
 	}
-	rc = create ? do_create(sess.ddb, &tpl, (int)wait_s, file) : do_verify(sess.ddb, &tpl, file);
+	rc =
+	    create ? do_create(sess.ddb, &tpl, (int)wait_s, file) : do_verify(sess.ddb, &tpl, file);
 	rc = rc == WW_ERROR ? WW_EXIT_FAILURE : ww_cli_exit_for(rc);
 done:
 	ww_aws_session_close(&sess);

@@ -43,8 +43,8 @@ size_t ww_table_diffs_count(const ww_table_diffs *d)
 void ww_table_diff_format(ww_buf *out, const ww_table_diff *d)
 {
 	if (d->unsupported)
-		ww_buf_printf(out, "%s: %s: %s (template %s)", d->table, d->setting, UNSUPPORTED_TEXT,
-			      d->want);
+		ww_buf_printf(out, "%s: %s: %s (template %s)", d->table, d->setting,
+			      UNSUPPORTED_TEXT, d->want);
 	else
 		ww_buf_printf(out, "%s: %s: template %s, table %s", d->table, d->setting, d->want,
 			      d->got);
@@ -148,7 +148,8 @@ static void diff_gsis(const ww_ddb_table *want, const ww_ddb_table *got, ww_tabl
 		keys_text(&w, want, wg->hash_key, wg->range_key);
 		ww_buf_printf(&w, ", projection %s", wg->projection ? wg->projection : "ALL");
 		if (!gg) {
-			add_diff(out, want->name, ww_buf_cstr(&setting), 0, ww_buf_cstr(&w), "missing");
+			add_diff(out, want->name, ww_buf_cstr(&setting), 0, ww_buf_cstr(&w),
+				 "missing");
 			continue;
 		}
 		keys_text(&g, got, gg->hash_key, gg->range_key);
@@ -187,26 +188,28 @@ void ww_table_diff_specs(const ww_ddb_table *want, const ww_ddb_table *got, unsi
 	ww_buf_puts(&w, want->sse_enabled ? "KMS (AWS managed key)" : "AWS owned key");
 	ww_buf_puts(&g, got->sse_enabled ? "KMS (AWS managed key)" : "AWS owned key");
 	if (want->sse_enabled != got->sse_enabled)
-		add_diff(out, name, "encryption", !!(unsupported & WW_TABLE_NO_SSE) && !got->sse_enabled,
-			 ww_buf_cstr(&w),
+		add_diff(out, name, "encryption",
+			 !!(unsupported & WW_TABLE_NO_SSE) && !got->sse_enabled, ww_buf_cstr(&w),
 			 ww_buf_cstr(&g));
 
 	ww_buf_clear(&w);
 	ww_buf_clear(&g);
 	ww_buf_puts(&w, want->stream_enabled ? want->stream_view_type : "disabled");
 	ww_buf_puts(&g, got->stream_enabled && got->stream_view_type ? got->stream_view_type
-				: got->stream_enabled ? "enabled" : "disabled");
+			: got->stream_enabled			     ? "enabled"
+								     : "disabled");
 	if (strcmp(ww_buf_cstr(&w), ww_buf_cstr(&g)))
-		add_diff(out, name, "stream", !!(unsupported & WW_TABLE_NO_STREAM) && !got->stream_enabled,
+		add_diff(out, name, "stream",
+			 !!(unsupported & WW_TABLE_NO_STREAM) && !got->stream_enabled,
 			 ww_buf_cstr(&w), ww_buf_cstr(&g));
 
 	diff_gsis(want, got, out);
 
 	if (!want->deletion_protection != !got->deletion_protection)
 		add_diff(out, name, "deletion protection",
-			 !!(unsupported & WW_TABLE_NO_DELETION_PROTECTION) && !got->deletion_protection,
-			 on_off(want->deletion_protection),
-			 on_off(got->deletion_protection));
+			 !!(unsupported & WW_TABLE_NO_DELETION_PROTECTION) &&
+			     !got->deletion_protection,
+			 on_off(want->deletion_protection), on_off(got->deletion_protection));
 
 	if (!str_eq(want->ttl_attribute, got->ttl_attribute)) {
 		ww_buf_clear(&w);
@@ -219,8 +222,8 @@ void ww_table_diff_specs(const ww_ddb_table *want, const ww_ddb_table *got, unsi
 			ww_buf_printf(&g, "on '%s'", got->ttl_attribute);
 		else
 			ww_buf_puts(&g, "disabled");
-		add_diff(out, name, "time to live", !!(unsupported & WW_TABLE_NO_TTL), ww_buf_cstr(&w),
-			 ww_buf_cstr(&g));
+		add_diff(out, name, "time to live", !!(unsupported & WW_TABLE_NO_TTL),
+			 ww_buf_cstr(&w), ww_buf_cstr(&g));
 	}
 
 	if (!want->pitr_enabled != !got->pitr_enabled)
@@ -264,7 +267,8 @@ static int settings_unsupported(ww_ddb *ddb, const char *name, int *out)
 		goto done;
 	root = cJSON_ParseWithLength(resp.ptr ? resp.ptr : "", resp.len);
 	td = cJSON_GetObjectItemCaseSensitive(root, "Table");
-	*out = cJSON_IsObject(td) && !cJSON_GetObjectItemCaseSensitive(td, "DeletionProtectionEnabled");
+	*out = cJSON_IsObject(td) &&
+	       !cJSON_GetObjectItemCaseSensitive(td, "DeletionProtectionEnabled");
 done:
 	cJSON_Delete(root);
 	ww_buf_release(&body);
@@ -322,14 +326,15 @@ static int describe_extras(ww_ddb *ddb, const ww_ddb_table *want, ww_ddb_table *
 		if (rc)
 			return rc;
 		if (flag)
-			*unsupported |= WW_TABLE_NO_SSE | WW_TABLE_NO_STREAM | WW_TABLE_NO_DELETION_PROTECTION;
+			*unsupported |=
+			    WW_TABLE_NO_SSE | WW_TABLE_NO_STREAM | WW_TABLE_NO_DELETION_PROTECTION;
 	}
 	return 0;
 }
 
 int ww_tables_verify_all(ww_ddb *ddb, const ww_template *tpl, ww_table_diffs *out)
 {
-	ww_ddb_table got = { 0 };
+	ww_ddb_table got = {0};
 	ww_ddb_error err;
 	size_t i;
 	int rc = 0;
@@ -380,10 +385,14 @@ void ww_tables_result_release(ww_tables_result *r)
 const char *ww_table_state_name(ww_table_state s)
 {
 	switch (s) {
-	case WW_TABLE_CREATED: return "created";
-	case WW_TABLE_EXISTED: return "exists";
-	case WW_TABLE_CONFLICT: return "conflict";
-	default: return "failed";
+	case WW_TABLE_CREATED:
+		return "created";
+	case WW_TABLE_EXISTED:
+		return "exists";
+	case WW_TABLE_CONFLICT:
+		return "conflict";
+	default:
+		return "failed";
 	}
 }
 
@@ -439,7 +448,7 @@ done:
 static int create_one(ww_ddb *ddb, const ww_ddb_table *want, int wait_s, ww_table_outcome *oc,
 		      ww_table_diffs *diffs)
 {
-	ww_ddb_table got = { 0 };
+	ww_ddb_table got = {0};
 	ww_table_diffs keys = WW_TABLE_DIFFS_INIT;
 	ww_ddb_error err;
 	unsigned unsupported = 0;
@@ -538,6 +547,7 @@ int ww_tables_create_all(ww_ddb *ddb, const ww_template *tpl, const ww_tables_op
 		return first_rc;
 	}
 	if (conflict)
-		return ww_error_set(WW_ERROR, "table '%s' exists with another key schema", conflict);
+		return ww_error_set(WW_ERROR, "table '%s' exists with another key schema",
+				    conflict);
 	return 0;
 }

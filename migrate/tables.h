@@ -18,10 +18,10 @@
 
 /* One difference between the template and a deployed table. */
 typedef struct {
-	char *table;     /* the table's name */
-	char *setting;   /* "key schema", "billing mode", "index 'X'", ... */
-	char *want;      /* what the template declares */
-	char *got;       /* what the endpoint has; "not supported by the endpoint" for notes */
+	char *table;	 /* the table's name */
+	char *setting;	 /* "key schema", "billing mode", "index 'X'", ... */
+	char *want;	 /* what the template declares */
+	char *got;	 /* what the endpoint has; "not supported by the endpoint" for notes */
 	int unsupported; /* 1: a note about the endpoint, not a difference */
 } ww_table_diff;
 
@@ -30,7 +30,10 @@ typedef struct {
 	size_t n, cap;
 } ww_table_diffs;
 
-#define WW_TABLE_DIFFS_INIT { NULL, 0, 0 }
+#define WW_TABLE_DIFFS_INIT                                                                        \
+	{                                                                                          \
+		NULL, 0, 0                                                                         \
+	}
 
 /* Free every entry; safe on WW_TABLE_DIFFS_INIT and twice. */
 void ww_table_diffs_release(ww_table_diffs *d);
@@ -68,7 +71,7 @@ typedef enum {
 	WW_TABLE_CREATED = 0, /* CreateTable sent, now ACTIVE */
 	WW_TABLE_EXISTED,     /* already there with the same keys */
 	WW_TABLE_CONFLICT,    /* already there with other keys: left alone */
-	WW_TABLE_FAILED       /* an error stopped it (message in the result) */
+	WW_TABLE_FAILED	      /* an error stopped it (message in the result) */
 } ww_table_state;
 
 typedef struct {
@@ -80,11 +83,14 @@ typedef struct {
 typedef struct {
 	ww_table_outcome *tables; /* in template order */
 	size_t n;
-	ww_table_diffs diffs;     /* key conflicts, other differences of existing
-				     tables, and notes on unsupported settings */
+	ww_table_diffs diffs; /* key conflicts, other differences of existing
+				 tables, and notes on unsupported settings */
 } ww_tables_result;
 
-#define WW_TABLES_RESULT_INIT { NULL, 0, WW_TABLE_DIFFS_INIT }
+#define WW_TABLES_RESULT_INIT                                                                      \
+	{                                                                                          \
+		NULL, 0, WW_TABLE_DIFFS_INIT                                                       \
+	}
 
 void ww_tables_result_release(ww_tables_result *r);
 /* "created", "exists", "conflict", "failed". */

@@ -103,7 +103,8 @@ static int literal_long(const ctx *c, const cJSON *obj, const char *key, long *o
 
 	if (!v)
 		return fail(c, "%s is missing", key);
-	if (cJSON_IsNumber(v) && v->valuedouble >= 0 && v->valuedouble == (double)(long)v->valuedouble) {
+	if (cJSON_IsNumber(v) && v->valuedouble >= 0 &&
+	    v->valuedouble == (double)(long)v->valuedouble) {
 		*out = (long)v->valuedouble;
 		return 0;
 	}
@@ -121,16 +122,19 @@ static int literal_long(const ctx *c, const cJSON *obj, const char *key, long *o
 static int resolve_ref(const ctx *c, const char *ref, const char *fn, ww_buf *out)
 {
 	if (!cJSON_GetObjectItemCaseSensitive(c->parameters, ref))
-		return fail(c, "TableName is not a literal string: %s refers to '%s', which is not a "
-			       "template parameter and is only known when deployed",
+		return fail(c,
+			    "TableName is not a literal string: %s refers to '%s', which is not a "
+			    "template parameter and is only known when deployed",
 			    fn, ref);
 	if (!strcasestr(ref, "stage"))
-		return fail(c, "TableName is not a literal string: %s refers to parameter '%s'; only "
-			       "a stage parameter can be resolved (with --stage)",
+		return fail(c,
+			    "TableName is not a literal string: %s refers to parameter '%s'; only "
+			    "a stage parameter can be resolved (with --stage)",
 			    fn, ref);
 	if (!c->stage)
-		return fail(c, "TableName is not a literal string: %s refers to parameter '%s'; "
-			       "pass --stage to resolve it",
+		return fail(c,
+			    "TableName is not a literal string: %s refers to parameter '%s'; "
+			    "pass --stage to resolve it",
 			    fn, ref);
 	ww_buf_puts(out, c->stage);
 	return 0;
@@ -154,8 +158,8 @@ static int resolve_join(const ctx *c, const cJSON *args, ww_buf *out)
 			ww_buf_puts(out, p->valuestring);
 			continue;
 		}
-		if (cJSON_IsObject(p) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "Ref")) &&
-		    !p->child->next) {
+		if (cJSON_IsObject(p) &&
+		    cJSON_IsString(cJSON_GetObjectItemCaseSensitive(p, "Ref")) && !p->child->next) {
 			rc = resolve_ref(c, p->child->valuestring, "Fn::Join", out);
 			if (rc)
 				return rc;
@@ -324,21 +328,23 @@ static int gsis(const ctx *c, const cJSON *list, ww_ddb_table *t)
 			return rc;
 		g->name = ww_xstrdup(name);
 		snprintf(where, sizeof(where), "index '%s': ", name);
-		rc = key_schema(c, cJSON_GetObjectItemCaseSensitive(e, "KeySchema"), where, &g->hash_key,
-				&g->range_key);
+		rc = key_schema(c, cJSON_GetObjectItemCaseSensitive(e, "KeySchema"), where,
+				&g->hash_key, &g->range_key);
 		if (rc)
 			return rc;
-		proj = literal_str(c, cJSON_GetObjectItemCaseSensitive(e, "Projection"), "ProjectionType",
-				   0, &rc);
+		proj = literal_str(c, cJSON_GetObjectItemCaseSensitive(e, "Projection"),
+				   "ProjectionType", 0, &rc);
 		if (rc)
 			return rc;
 		g->projection = ww_xstrdup(proj ? proj : "ALL");
 		if (strcmp(g->projection, "ALL") && strcmp(g->projection, "KEYS_ONLY") &&
 		    strcmp(g->projection, "INCLUDE"))
-			return fail(c, "index '%s': ProjectionType '%s' is not ALL, KEYS_ONLY or INCLUDE",
-				    name, g->projection);
+			return fail(
+			    c, "index '%s': ProjectionType '%s' is not ALL, KEYS_ONLY or INCLUDE",
+			    name, g->projection);
 		if (!has_attr(t, g->hash_key) || (g->range_key && !has_attr(t, g->range_key)))
-			return fail(c, "index '%s': a key attribute is not in AttributeDefinitions", name);
+			return fail(c, "index '%s': a key attribute is not in AttributeDefinitions",
+				    name);
 	}
 	return 0;
 }
@@ -396,8 +402,9 @@ static int settings(const ctx *c, const cJSON *props, ww_ddb_table *t)
 		if (s && strcmp(s, "KMS"))
 			return fail(c, "SSEType '%s' is not KMS", s);
 		if (cJSON_GetObjectItemCaseSensitive(o, "KMSMasterKeyId"))
-			return fail(c, "SSESpecification names a KMSMasterKeyId: a customer managed "
-				       "key is not supported, only the AWS managed key");
+			return fail(c,
+				    "SSESpecification names a KMSMasterKeyId: a customer managed "
+				    "key is not supported, only the AWS managed key");
 		if (on) {
 			t->sse_enabled = 1;
 			t->sse_type = ww_xstrdup("KMS");
@@ -434,10 +441,11 @@ static int table_of(const ctx *c, const cJSON *res, ww_ddb_table *t)
 		return fail(c, "ImportSourceSpecification is not supported");
 	if ((rc = table_name(c, props, &t->name)))
 		return rc;
-	if ((rc = attribute_defs(c, cJSON_GetObjectItemCaseSensitive(props, "AttributeDefinitions"), t)))
+	if ((rc = attribute_defs(c, cJSON_GetObjectItemCaseSensitive(props, "AttributeDefinitions"),
+				 t)))
 		return rc;
-	if ((rc = key_schema(c, cJSON_GetObjectItemCaseSensitive(props, "KeySchema"), "", &t->hash_key,
-			     &t->range_key)))
+	if ((rc = key_schema(c, cJSON_GetObjectItemCaseSensitive(props, "KeySchema"), "",
+			     &t->hash_key, &t->range_key)))
 		return rc;
 	if (!has_attr(t, t->hash_key) || (t->range_key && !has_attr(t, t->range_key)))
 		return fail(c, "a key attribute is not in AttributeDefinitions");
@@ -453,7 +461,7 @@ int ww_template_parse(ww_template *out, const char *file, const char *data, size
 {
 	cJSON *root = NULL;
 	const cJSON *resources, *res;
-	ctx c = { file, NULL, stage, NULL };
+	ctx c = {file, NULL, stage, NULL};
 	size_t cap, i;
 	int rc = 0;
 
@@ -473,7 +481,8 @@ int ww_template_parse(ww_template *out, const char *file, const char *data, size
 	out->tables = ww_xcalloc(cap ? cap : 1, sizeof(*out->tables));
 	cJSON_ArrayForEach(res, resources)
 	{
-		const char *type = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "Type"));
+		const char *type =
+		    cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(res, "Type"));
 		ww_template_table *tt;
 
 		c.resource = res->string;
@@ -490,8 +499,8 @@ int ww_template_parse(ww_template *out, const char *file, const char *data, size
 			goto done;
 		for (i = 0; i + 1 < out->n; i++)
 			if (!strcmp(out->tables[i].spec.name, tt->spec.name)) {
-				rc = fail(&c, "table '%s' is declared twice (also by '%s')", tt->spec.name,
-					  out->tables[i].logical_id);
+				rc = fail(&c, "table '%s' is declared twice (also by '%s')",
+					  tt->spec.name, out->tables[i].logical_id);
 				goto done;
 			}
 	}
@@ -522,7 +531,8 @@ int ww_template_load(ww_template *out, const char *path, const char *stage)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		ww_buf_put(&data, chunk, n);
 	if (ferror(f)) {
-		rc = ww_error_set(WW_EINVALID, "cannot read template '%s': %s", path, strerror(errno));
+		rc = ww_error_set(WW_EINVALID, "cannot read template '%s': %s", path,
+				  strerror(errno));
 		goto done;
 	}
 	rc = ww_template_parse(out, path, data.ptr ? data.ptr : "", data.len, stage);

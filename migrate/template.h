@@ -34,7 +34,10 @@ typedef struct {
 	size_t n;
 } ww_template;
 
-#define WW_TEMPLATE_INIT { NULL, 0 }
+#define WW_TEMPLATE_INIT                                                                           \
+	{                                                                                          \
+		NULL, 0                                                                            \
+	}
 
 /*
  * Parse a template's bytes (`file` names it in messages). `stage` (may be
