@@ -47,7 +47,7 @@ need_server() {
 
 run_one() { # run_one NAME COMMAND...
   local name=$1; shift
-  local out=$work/out.$$ rc p f
+  local out=$work/out.$$ rc p f t0=$SECONDS
   local home=$work/home; rm -rf "$home"; mkdir -p "$home"
   ( clean_env
     export HOME=$home AWS_CONFIG_FILE=$home/.aws/config AWS_SHARED_CREDENTIALS_FILE=$home/.aws/credentials AWS_EC2_METADATA_DISABLED=true
@@ -64,11 +64,11 @@ run_one() { # run_one NAME COMMAND...
   f=$((f + $(grep -c '^not ok ' "$out")))
   if ((rc != 0 && f == 0)); then f=1; fi
   if ((f > 0)) || ((rc != 0)); then
-    echo "FAIL $name (exit $rc)"
+    echo "FAIL $name (exit $rc, $((SECONDS - t0))s)"
     sed 's/^/    /' "$out" | tail -n 60
     failures+=("$name")
   else
-    echo "ok   $name ($p)"
+    echo "ok   $name ($p, $((SECONDS - t0))s)"
   fi
   passed=$((passed + p)); failed=$((failed + f))
   rm -f "$out"
