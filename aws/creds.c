@@ -1,7 +1,8 @@
 /*
  * Credential providers: the static one, and the SDKs' default chain.
  * A provider caches what it fetched and refreshes it, under its lock, when
- * it expires within REFRESH_WINDOW seconds.
+ * it expires within REFRESH_WINDOW seconds (or, for credentials that live
+ * less than twice that, once half their lifetime has passed).
  */
 #include "aws/creds.h"
 
@@ -26,7 +27,7 @@
 #include "common/log.h"
 
 #define REFRESH_WINDOW 300 /* seconds before expiry that a refresh is due */
-#define RETRY_INTERVAL 10  /* seconds between fetches while still valid */
+#define RETRY_INTERVAL 10  /* seconds between failed refreshes while still valid */
 
 typedef int (*fetch_fn)(ww_creds_provider *p, ww_creds *out);
 
@@ -49,7 +50,8 @@ struct ww_creds_provider {
 	ww_creds current;
 	int have;
 	unsigned long fetches;
-	time_t last_attempt; /* of a fetch, successful or not */
+	time_t fetched_at;   /* when `current` was fetched */
+	time_t last_failure; /* of a refresh that failed, 0 after a success */
 	fetch_fn fetch;
 	ww_clock_fn clock;
 	void *clock_ctx;
@@ -906,18 +908,31 @@ ww_creds_provider *ww_creds_provider_chain_new(const ww_aws_config *cfg)
 	return p;
 }
 
-/* Fresh enough to hand out without a fetch: no expiry, or not within the
- * refresh window; or still valid and a fetch was tried moments ago (a
- * source that hands out short-lived credentials, or a failing refresh,
- * is not asked again on every request). */
+/*
+ * Fresh enough to hand out without a fetch: no expiry, or more than the
+ * refresh window left. The window is REFRESH_WINDOW, or half the lifetime
+ * (at least 1 s) for short-lived credentials, so a key is never used to
+ * its last second, where a request signed with it could arrive expired.
+ * A refresh that failed is not tried again for RETRY_INTERVAL while the
+ * current credentials are still valid.
+ */
 static int fresh_enough(const ww_creds_provider *p, time_t now)
 {
+	time_t left, lifetime, window = REFRESH_WINDOW;
+
 	if (!p->have)
 		return 0;
-	if (p->current.expiration == 0 || p->current.expiration - now > REFRESH_WINDOW)
+	if (p->current.expiration == 0)
 		return 1;
-	return p->current.expiration > now && p->last_attempt &&
-	       now - p->last_attempt < RETRY_INTERVAL;
+	left = p->current.expiration - now;
+	if (left <= 0)
+		return 0;
+	lifetime = p->current.expiration - p->fetched_at;
+	if (lifetime < 2 * REFRESH_WINDOW)
+		window = lifetime / 2 > 1 ? lifetime / 2 : 1;
+	if (left > window)
+		return 1;
+	return p->last_failure && now - p->last_failure < RETRY_INTERVAL;
 }
 
 int ww_creds_provider_get(ww_creds_provider *p, ww_creds *out)
@@ -932,11 +947,11 @@ int ww_creds_provider_get(ww_creds_provider *p, ww_creds *out)
 	pthread_mutex_lock(&p->lock);
 	now = provider_now(p);
 	if (!fresh_enough(p, now)) {
-		p->last_attempt = now;
 		err = p->fetch(p, &next);
 		if (err) {
 			/* Still valid, only due for refresh: keep going with them. */
 			if (p->have && p->current.expiration > now) {
+				p->last_failure = now;
 				ww_log(WW_LOG_VERBOSE,
 				       "wwseed: credential refresh failed, using the current ones "
 				       "until they expire: %s",
@@ -946,6 +961,8 @@ int ww_creds_provider_get(ww_creds_provider *p, ww_creds *out)
 			goto copy;
 		}
 		p->fetches++;
+		p->fetched_at = now;
+		p->last_failure = 0;
 		ww_log_add_secret(next.secret_access_key);
 		ww_log_add_secret(next.session_token);
 		ww_creds_release(&p->current);

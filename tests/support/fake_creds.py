@@ -14,7 +14,8 @@ Servers bind 127.0.0.1 on a free port, write it to --port-file (atomically)
 and serve until killed. Every credential handed out is numbered, so a test
 can tell a refresh from a cached copy: AccessKeyId ASIA<MODE><n>, secret
 "secret-<mode>-<n>", token "token-<mode>-<n>"; /stats counts fetches.
---lifetime sets how long credentials live (seconds from now).
+--lifetime sets how long credentials live (seconds from now); a test with a
+simulated clock sets the fake's "now" with GET /clock?set=<epoch seconds>.
 """
 import argparse
 import datetime
@@ -37,6 +38,12 @@ def iso(ts):
     return datetime.datetime.fromtimestamp(ts, datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def now():
+    """The fake's clock: real time unless a test set it with /clock?set=T."""
+    with LOCK:
+        return STATE.get("clock") or time.time()
+
+
 def issue(mode):
     with LOCK:
         STATE["fetches"] += 1
@@ -45,7 +52,7 @@ def issue(mode):
         "AccessKeyId": "ASIA%s%d" % (mode.upper(), n),
         "SecretAccessKey": "secret-%s-%d" % (mode, n),
         "SessionToken": "token-%s-%d" % (mode, n),
-        "Expiration": iso(time.time() + ARGS.lifetime),
+        "Expiration": iso(now() + ARGS.lifetime),
     }
 
 
@@ -86,6 +93,11 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/stats":
             with LOCK:
                 return self.send(200, json.dumps(STATE))
+        if url.path == "/clock":
+            t = urllib.parse.parse_qs(url.query).get("set", ["0"])[0]
+            with LOCK:
+                STATE["clock"] = float(t)
+            return self.send(200, json.dumps({"clock": float(t)}))
         if url.path == "/last":
             with LOCK:
                 return self.send(200, json.dumps(STATE.get("last", {})))

@@ -116,6 +116,19 @@ static long server_stat(const fake_server *s, const char *what)
 	return v;
 }
 
+/* Move the fake's clock along with ours. */
+static void server_clock(const fake_server *s, time_t t)
+{
+	ww_http_response r = WW_HTTP_RESPONSE_INIT;
+	char url[160];
+	ww_http_request req = { "GET", url, NULL, 0, NULL, 0, 0, 0 };
+
+	snprintf(url, sizeof(url), "%s/clock?set=%lld", s->url, (long long)t);
+	assert_int_equal(ww_http_send_curl(NULL, &req, &r), 0);
+	assert_int_equal(r.status, 200);
+	ww_http_response_release(&r);
+}
+
 static void test_creds_static_provider(void **state)
 {
 	ww_creds_provider *p = ww_creds_provider_static_new("AKIDSTATIC", "static-secret-1", NULL);
@@ -315,15 +328,19 @@ static void test_creds_refresh_before_expiry(void **state)
 	ww_creds_release(&c);
 	assert_int_equal(ww_creds_provider_fetches(p), 2);
 
-	/* within 10 s of that fetch, still valid: no new fetch */
-	fake_now = t0 + 705;
+	/* these live 200 s by our clock (issued for real t0 + 900): shorter
+	 * than twice the window, so they are refreshed at half-life, not on
+	 * every request */
+	fake_now = t0 + 790;
 	assert_int_equal(ww_creds_provider_get(p, &c), 0);
 	assert_string_equal(c.access_key_id, "ASIASTS2");
 	ww_creds_release(&c);
+	assert_int_equal(ww_creds_provider_fetches(p), 2);
+	assert_int_equal(server_stat(&sts, "fetches"), 2);
 
 	/* a refresh that fails while the credentials are still valid keeps them */
 	fake_stop(&sts);
-	fake_now = t0 + 720;
+	fake_now = t0 + 850;
 	assert_int_equal(ww_creds_provider_get(p, &c), 0);
 	assert_string_equal(c.access_key_id, "ASIASTS2");
 	ww_creds_release(&c);
@@ -334,6 +351,39 @@ static void test_creds_refresh_before_expiry(void **state)
 	assert_int_equal(ww_creds_provider_fetches(p), 2);
 	ww_creds_provider_free(p);
 	ww_aws_config_release(&cfg);
+}
+
+static void test_creds_short_lived_refreshed_at_half_life(void **state)
+{
+	fake_server ct;
+	const char *extra[] = { "--lifetime", "20", NULL };
+	char url[128];
+	ww_aws_config cfg;
+	ww_creds_provider *p;
+	ww_creds c;
+	time_t t0;
+	int i;
+
+	(void)state;
+	assert_int_equal(fake_start(&ct, "container", extra), 0);
+	snprintf(url, sizeof(url), "%s/creds", ct.url);
+	setenv("AWS_CONTAINER_CREDENTIALS_FULL_URI", url, 1);
+	p = chain(&cfg);
+	t0 = fake_now;
+	/* 20-second credentials, asked for every second for a minute: a fetch
+	 * at most every 10 s, and never a key with less than 9 s left */
+	for (i = 0; i <= 60; i++) {
+		fake_now = t0 + i;
+		server_clock(&ct, fake_now);
+		assert_int_equal(ww_creds_provider_get(p, &c), 0);
+		assert_true(c.expiration - fake_now >= 9);
+		ww_creds_release(&c);
+	}
+	assert_in_range(ww_creds_provider_fetches(p), 6, 8);
+	assert_int_equal(server_stat(&ct, "fetches"), (long)ww_creds_provider_fetches(p));
+	ww_creds_provider_free(p);
+	ww_aws_config_release(&cfg);
+	fake_stop(&ct);
 }
 
 typedef struct {
@@ -554,6 +604,7 @@ int main(void)
 		T(test_creds_credential_process_without_shell),
 		T(test_creds_web_identity_via_sts),
 		T(test_creds_refresh_before_expiry),
+		T(test_creds_short_lived_refreshed_at_half_life),
 		T(test_creds_threads_share_one_fetch),
 		T(test_creds_container_endpoint),
 		T(test_creds_imds_v2),
