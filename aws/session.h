@@ -27,9 +27,9 @@ typedef struct {
  * DynamoDB client into `out` (zeroed first). A configured endpoint without a
  * region signs for us-east-1, as local servers expect; no region and no
  * endpoint is WW_EINVALID; plain http to a non-loopback endpoint without
- * allow_insecure_http is WW_ERROR with the same message the transport gives. Credentials are fetched at the first request.
- * Returns 0 or the failing step's code with the message set; close `out`
- * either way.
+ * allow_insecure_http is WW_ERROR with the same message the transport gives. Credentials are
+ * fetched at the first request. Returns 0 or the failing step's code with the message set; close
+ * `out` either way.
  */
 int ww_aws_session_open(ww_aws_session *out, const ww_aws_args *args);
 
