@@ -7,6 +7,7 @@
 
 #include "aws/ddb.h"
 #include "aws/ddb_internal.h"
+#include "aws/ddb_json.h"
 #include "common/error.h"
 #include "common/log.h"
 
@@ -686,6 +687,53 @@ static void test_ddb_batch_write_rejects_unknown_unprocessed(void **state)
 	ww_ddb_writes_release(w, 3);
 }
 
+static int page_rc(const char *body)
+{
+	ww_av items = WW_AV_INIT, last = WW_AV_INIT;
+	int rc = ww_ddb_parse_page(body, strlen(body), &items, &last);
+
+	ww_av_release(&items);
+	ww_av_release(&last);
+	return rc;
+}
+
+static void test_ddb_json_rejects_malformed_values(void **state)
+{
+	(void)state;
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"S\":\"x\"}}]}"), 0);
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"X\":\"1\"}}]}"), WW_ERROR);
+	assert_string_equal(ww_error_message(), "malformed Scan response: bad Items");
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"S\":\"x\",\"N\":\"1\"}}]}"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"N\":1}}]}"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"B\":\"!!\"}}]}"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"BOOL\":\"true\"}}]}"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"SS\":[\"x\",1]}}]}"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"L\":{}}}]}"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":{}}"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":[],\"LastEvaluatedKey\":[]}"), WW_ERROR);
+	assert_int_equal(page_rc("[]"), WW_ERROR);
+	assert_int_equal(page_rc("{\"Items\":[{\"a\":{\"NULL\":true},\"b\":{\"BOOL\":false}}]}"), 0);
+}
+
+static void test_ddb_base64_decode_vectors(void **state)
+{
+	static const char *const in[] = { "", "Zg==", "Zm8=", "Zm9v", "Zg", "Zm9vYmFy", "/+8=" };
+	static const char *const want[] = { "", "f", "fo", "foo", "f", "foobar", "\xff\xef" };
+	ww_buf b = WW_BUF_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in) / sizeof(*in); i++) {
+		ww_buf_clear(&b);
+		assert_int_equal(ww_ddb_base64_decode(in[i], strlen(in[i]), &b), 0);
+		assert_int_equal(b.len, strlen(want[i]));
+		assert_memory_equal(b.len ? b.ptr : "", want[i], b.len);
+	}
+	assert_int_equal(ww_ddb_base64_decode("Z", 1, &b), -1);     /* 6 bits: no byte */
+	assert_int_equal(ww_ddb_base64_decode("Zm9v!", 5, &b), -1); /* not base64 */
+	ww_buf_release(&b);
+}
+
 static void test_ddb_new_rejects_incomplete_options(void **state)
 {
 	ww_ddb_options o;
@@ -747,6 +795,8 @@ int main(void)
 		cmocka_unit_test(test_ddb_call_raw_and_session_token),
 		cmocka_unit_test(test_ddb_error_body_parsing),
 		cmocka_unit_test(test_ddb_batch_write_rejects_unknown_unprocessed),
+		cmocka_unit_test(test_ddb_json_rejects_malformed_values),
+		cmocka_unit_test(test_ddb_base64_decode_vectors),
 		cmocka_unit_test(test_ddb_new_rejects_incomplete_options),
 	};
 	ww_log_set_level(WW_LOG_QUIET);
