@@ -520,6 +520,18 @@ static void check_ddb_number(vctx *c, const ww_json *v, const char *name)
 	double a = fabs(v->num);
 	char t[32];
 
+	if (v->digits > 38) {
+		msg(c, "%s has %u significant digits; expected at most 38 (DynamoDB's limit)", name,
+		    v->digits);
+		emit(c, WW_SEV_ERROR, "ddb-number", v->line, v->column, NULL);
+		return;
+	}
+	if (v->digits > 17) {
+		fmt_num(t, v->num);
+		msg(c, "%s has %u significant digits, more than a double keeps; it is stored as %s",
+		    name, v->digits, t);
+		emit(c, WW_SEV_WARNING, "number-precision", v->line, v->column, NULL);
+	}
 	if (a == 0 || (a >= DDB_NUM_MIN && a <= DDB_NUM_MAX))
 		return;
 	fmt_num(t, v->num);

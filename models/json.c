@@ -406,6 +406,23 @@ static const double pow10_exact[] = {1e0,  1e1,	 1e2,  1e3,  1e4,  1e5,	 1e6,  1
 				     1e8,  1e9,	 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
 				     1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
+/* Significant digits of a mantissa's text: from the first non-zero digit
+ * to the last one ("0.0120" has 2, "1000" has 1). */
+static unsigned significant_digits(const char *p, const char *end)
+{
+	unsigned seen = 0, last = 0;
+
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			continue;
+		if (seen || *p != '0')
+			seen++;
+		if (*p != '0')
+			last = seen;
+	}
+	return last > 65535 ? 65535 : last;
+}
+
 static int parse_number(parser *ps, ww_json *n)
 {
 	const char *p = ps->p, *start = p, *end = ps->end;
@@ -454,6 +471,7 @@ static int parse_number(parser *ps, ww_json *n)
 			}
 		}
 	}
+	n->digits = significant_digits(start, p);
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		has_exp = 1;
 		p++;

@@ -29,6 +29,7 @@ struct ww_json {
 	ww_json_type type;
 	unsigned line, column; /* where the value starts */
 	double num;	       /* NUMBER */
+	unsigned digits;       /* NUMBER: significant digits of its text */
 	const char *str;       /* STRING: decoded UTF-8, NUL-terminated */
 	size_t len;	       /* STRING: bytes; ARRAY/OBJECT: members */
 	const char *key;       /* member name inside an object, else NULL */

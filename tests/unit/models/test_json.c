@@ -153,6 +153,21 @@ static void test_json_numbers(void **state)
 			fail_msg("%s parsed as %.17g", texts[i], doc.root->num);
 		ww_json_doc_release(&doc);
 	}
+	{
+		static const struct {
+			const char *text;
+			unsigned digits;
+		} sig[] = { { "0", 0 }, { "1000", 1 }, { "0.0120", 2 }, { "-10.5e3", 3 },
+			    { "0.6018822594026548", 16 },
+			    { "1234567890123456789012345678901234567890", 39 } };
+		for (i = 0; i < sizeof(sig) / sizeof(*sig); i++) {
+			ww_json_doc doc = WW_JSON_DOC_INIT;
+			ww_json_error err;
+			assert_int_equal(parse(&doc, sig[i].text, strlen(sig[i].text), &err), 0);
+			assert_int_equal(doc.root->digits, sig[i].digits);
+			ww_json_doc_release(&doc);
+		}
+	}
 	expect_error("1e400", 5, "json-number", 1, 1);
 	expect_error("[-1e-400]", 9, "json-number", 1, 2);
 	expect_error("01", 2, "json-number", 1, 1);
