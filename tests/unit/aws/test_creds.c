@@ -386,6 +386,94 @@ static void test_creds_short_lived_refreshed_at_half_life(void **state)
 	fake_stop(&ct);
 }
 
+/* A send function for the link-local addresses nothing on this machine can
+ * listen on (169.254.170.2, 169.254.169.254): it records the URL and the
+ * Authorization header, and answers like the container endpoint, or fails
+ * like an unreachable host. */
+typedef struct {
+	char url[256];
+	char auth[128];
+	int unreachable;
+	int calls;
+} link_fake;
+
+static int link_send(void *ctx, const ww_http_request *req, ww_http_response *out)
+{
+	static const char body[] = "{\"AccessKeyId\":\"ASIARELATIVE\",\"SecretAccessKey\":\"rel-secret\","
+				   "\"Token\":\"rel-token\",\"Expiration\":\"2099-01-01T00:00:00Z\"}";
+	link_fake *f = ctx;
+	size_t i;
+
+	f->calls++;
+	snprintf(f->url, sizeof(f->url), "%s", req->url);
+	for (i = 0; i < req->nheaders; i++)
+		if (!strcmp(req->headers[i].name, "Authorization"))
+			snprintf(f->auth, sizeof(f->auth), "%s", req->headers[i].value);
+	ww_http_response_release(out);
+	if (f->unreachable)
+		return ww_error_set(WW_ENETWORK, "request to \"169.254.169.254\" failed: timeout");
+	out->status = 200;
+	ww_buf_puts(&out->body, body);
+	return 0;
+}
+
+static int link_get(link_fake *f, ww_creds *out)
+{
+	ww_aws_config cfg;
+	ww_creds_provider *p;
+	int rc;
+
+	assert_int_equal(ww_aws_config_load(&cfg, NULL), 0);
+	cfg.send = link_send;
+	cfg.send_ctx = f;
+	p = ww_creds_provider_chain_new(&cfg);
+	rc = ww_creds_provider_get(p, out);
+	ww_creds_provider_free(p);
+	ww_aws_config_release(&cfg);
+	return rc;
+}
+
+static void test_creds_container_relative_uri_and_imds_default(void **state)
+{
+	link_fake f = { "", "", 0, 0 };
+	ww_creds c;
+	char want[1024];
+
+	(void)state;
+	setenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/task-1", 1);
+	setenv("AWS_CONTAINER_AUTHORIZATION_TOKEN", "rel-auth-token", 1);
+	assert_int_equal(link_get(&f, &c), 0);
+	assert_string_equal(f.url, "http://169.254.170.2/v2/credentials/task-1");
+	assert_string_equal(f.auth, "rel-auth-token");
+	assert_string_equal(c.access_key_id, "ASIARELATIVE");
+	assert_int_equal(c.expiration, 4070908800);
+	ww_creds_release(&c);
+	unsetenv("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI");
+	unsetenv("AWS_CONTAINER_AUTHORIZATION_TOKEN");
+
+	/* IMDS at its default address, unreachable: skipped, and said so */
+	unsetenv("AWS_EC2_METADATA_DISABLED");
+	f.unreachable = 1;
+	f.calls = 0;
+	assert_int_equal(link_get(&f, &c), WW_EAUTH);
+	assert_string_equal(f.url, "http://169.254.169.254/latest/api/token");
+	assert_int_equal(f.calls, 1);
+	snprintf(want, sizeof(want),
+		 "no AWS credentials found; tried environment (AWS_ACCESS_KEY_ID not set); "
+		 "profile \"default\" (not in \"%s\" or \"%s\"); web identity "
+		 "(AWS_WEB_IDENTITY_TOKEN_FILE not set); container "
+		 "(AWS_CONTAINER_CREDENTIALS_RELATIVE_URI and AWS_CONTAINER_CREDENTIALS_FULL_URI "
+		 "not set); ec2 instance metadata (no answer from http://169.254.169.254)",
+		 creds_path, cfg_path);
+	assert_string_equal(ww_error_message(), want);
+
+	/* ...but an endpoint the user configured must answer */
+	setenv("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://169.254.169.254/", 1);
+	assert_int_equal(link_get(&f, &c), WW_ENETWORK);
+	assert_string_equal(ww_error_message(), "ec2 instance metadata credentials: request to "
+						"\"169.254.169.254\" failed: timeout");
+}
+
 typedef struct {
 	ww_creds_provider *p;
 	int bad;
@@ -608,6 +696,7 @@ int main(void)
 		T(test_creds_threads_share_one_fetch),
 		T(test_creds_container_endpoint),
 		T(test_creds_imds_v2),
+		T(test_creds_container_relative_uri_and_imds_default),
 		T(test_creds_none_lists_every_provider),
 		T(test_creds_secrets_never_logged),
 		T(test_creds_split_command),
