@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "aws/crypto.h"
 #include "aws/sigv4.h"
 #include "common/buf.h"
 #include "common/error.h"
@@ -303,11 +304,40 @@ static void test_sigv4_creds_release_twice(void **state)
 	ww_creds_release(NULL);
 }
 
+static void hmac_hex(const char *key, size_t klen, const char *data, char hex[65])
+{
+	unsigned char mac[WW_SHA256_LEN];
+
+	ww_crypto_hmac_sha256(key, klen, data, strlen(data), mac);
+	ww_crypto_hex(mac, sizeof(mac), hex);
+}
+
+/* RFC 4231 test cases 1, 2 and 6 (a key longer than the block). */
+static void test_sigv4_hmac_rfc4231(void **state)
+{
+	char key1[20], key6[131], hex[65];
+	unsigned char md[WW_SHA256_LEN];
+
+	(void)state;
+	memset(key1, 0x0b, sizeof(key1));
+	hmac_hex(key1, sizeof(key1), "Hi There", hex);
+	assert_string_equal(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	hmac_hex("Jefe", 4, "what do ya want for nothing?", hex);
+	assert_string_equal(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	memset(key6, 0xaa, sizeof(key6));
+	hmac_hex(key6, sizeof(key6), "Test Using Larger Than Block-Size Key - Hash Key First", hex);
+	assert_string_equal(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	ww_crypto_sha256("abc", 3, md);
+	ww_crypto_hex(md, sizeof(md), hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
 int main(void)
 {
 	char root[1024];
 	struct CMUnitTest fixed[] = {
 		cmocka_unit_test(test_sigv4_suite_has_34_cases),
+		cmocka_unit_test(test_sigv4_hmac_rfc4231),
 		cmocka_unit_test(test_sigv4_signs_session_token_and_replaces_date),
 		cmocka_unit_test(test_sigv4_missing_host_is_invalid),
 		cmocka_unit_test(test_sigv4_missing_credentials_is_invalid),
