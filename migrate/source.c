@@ -55,9 +55,11 @@ int ww_source_kind_of(const char *path)
 
 static int read_error(ww_defset *set, const char *path, const char *what)
 {
+	const char *why = strerror(errno);
+
 	ww_defset_add_diag(set, WW_SEV_ERROR, "file-read", path, 0, 0, "",
-			   "cannot read %s '%s': %s", what, path, strerror(errno));
-	return WW_EINVALID;
+			   "cannot read %s '%s': %s", what, path, why);
+	return ww_error_set(WW_EINVALID, "cannot read %s '%s': %s", what, path, why);
 }
 
 static int load_json(ww_defset *set, const char *path, int kind)
@@ -204,7 +206,9 @@ static int load_path(ww_defset *set, const char *path, int kind_override, int de
 		ww_defset_add_diag(set, WW_SEV_ERROR, "file-read", path, 0, 0, "",
 				   "cannot read directory '%s': nested deeper than %d levels", path,
 				   MAX_DIR_DEPTH);
-		rc = WW_EINVALID;
+		rc = ww_error_set(WW_EINVALID,
+				  "cannot read directory '%s': nested deeper than %d levels", path,
+				  MAX_DIR_DEPTH);
 		goto done;
 	}
 	if (!(dir = opendir(path))) {
@@ -254,7 +258,8 @@ int ww_source_load(ww_defset *set, const char *const *paths, size_t npaths, int 
 			ww_defset_add_diag(set, WW_SEV_ERROR, "no-definitions", paths[i], 0, 0, "",
 					   "no .json, .jsonl or .ndjson files under '%s'",
 					   paths[i]);
-			rc = WW_EINVALID;
+			rc = ww_error_set(WW_EINVALID,
+					  "no .json, .jsonl or .ndjson files under '%s'", paths[i]);
 		}
 	}
 	return rc;

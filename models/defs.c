@@ -1213,6 +1213,18 @@ static ww_json_doc *new_doc(ww_defset *s, ww_json_doc *local)
 	return &s->docs[s->ndocs++];
 }
 
+/* WW_EINVALID with the last diagnostic as the error message, for callers
+ * that look at the return code rather than the diagnostics. */
+static int invalid_from_last(const ww_defset *s)
+{
+	const ww_diag *g = &s->diags.items[s->diags.n - 1];
+
+	if (g->line)
+		return ww_error_set(WW_EINVALID, "%s:%u:%u: %s", g->file ? g->file : "", g->line,
+				    g->column, g->message);
+	return ww_error_set(WW_EINVALID, "%s: %s", g->file ? g->file : "", g->message);
+}
+
 static int parse(ww_defset *s, ww_json_doc *doc, const char *file, unsigned first_line,
 		 const char *data, size_t len)
 {
@@ -1227,7 +1239,7 @@ static int parse(ww_defset *s, ww_json_doc *doc, const char *file, unsigned firs
 		     err.message);
 	if (s->opts.keep_bodies)
 		s->ndocs--;
-	return WW_EINVALID;
+	return invalid_from_last(s);
 }
 
 int ww_defset_add_document(ww_defset *s, const char *file, const char *data, size_t len, int kind)
@@ -1248,7 +1260,7 @@ int ww_defset_add_document(ww_defset *s, const char *file, const char *data, siz
 					   "the file is %s; expected a JSON array of %s (the kind "
 					   "from the file name or --kind)",
 					   json_type_name(root), ww_kind_plural((ww_kind)kind));
-			rc = WW_EINVALID;
+			rc = invalid_from_last(s);
 			goto done;
 		}
 		for (i = 0, e = root->child; e; e = e->next, i++)
@@ -1265,7 +1277,7 @@ int ww_defset_add_document(ww_defset *s, const char *file, const char *data, siz
 			: "the file is %s; expected an object with prizes, scratchers, tickets or "
 			  "stores, or an array of one kind",
 		    json_type_name(root));
-		rc = WW_EINVALID;
+		rc = invalid_from_last(s);
 		goto done;
 	}
 	for (m = root->child; m; m = m->next) {

@@ -126,6 +126,7 @@ static void test_source_missing_path_is_a_diagnostic(void **state)
 	g = only_diag(s);
 	assert_string_equal(g->code, "file-read");
 	assert_string_equal(g->message, "cannot read path '/nonexistent/defs.json': No such file or directory");
+	assert_string_equal(ww_error_message(), g->message);
 	ww_defset_free(s);
 }
 
