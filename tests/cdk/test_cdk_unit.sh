@@ -20,10 +20,7 @@ awk '
     status = (line ~ /^not ok/) ? "not ok" : "ok"
     sub(/^(not )?ok [0-9]+ - /, "", line)
     print status " - cdk: " suite ": " line
-    if (status == "not ok") bad = 1
-    next
   }
-  /^(not )?ok [0-9]+ - / && !/subtestsFailed/ { top = $0 }
 ' "$T/tap" >"$T/lines"
 cat "$T/lines"
 
