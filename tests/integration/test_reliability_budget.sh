@@ -12,12 +12,12 @@
 #   - a re-run without faults writes exactly those: the report says
 #     "created" for each of them and "unchanged" for the rest, and the
 #     tables then equal the definitions.
-#   SIZE=full: 2,000 definitions, K=1,000; else 300, K=120.
+#   SIZE=full: 2,000 definitions, K=1,000; else 200, K=80.
 source "$WWSEED_ROOT/tests/lib.sh"
 source "$ROOT/tests/support/faultproxy_lib.sh"
 local_aws_env
 GEN=$ROOT/tests/support/faultproxy_gen.py
-if [[ ${SIZE:-} == full ]]; then N=2000 K=1000; else N=300 K=120; fi
+if [[ ${SIZE:-} == full ]]; then N=2000 K=1000; else N=200 K=80; fi
 python3 "$GEN" gen "$N" "$T/defs" >/dev/null
 
 for mode in fail overwrite; do

@@ -14,12 +14,12 @@
 #   - odd points: the re-run uses --force-unlock at once.
 # And once: a re-run with neither (--lock-timeout 0) fails with exit 6
 # naming the dead holder.
-#   SIZE=full: 20 points over 2,000 definitions; else 4 points over 300.
+#   SIZE=full: 20 points over 2,000 definitions; else 4 points over 200.
 source "$WWSEED_ROOT/tests/lib.sh"
 source "$ROOT/tests/support/faultproxy_lib.sh"
 local_aws_env
 GEN=$ROOT/tests/support/faultproxy_gen.py
-if [[ ${SIZE:-} == full ]]; then N=2000 P=20; else N=300 P=4; fi
+if [[ ${SIZE:-} == full ]]; then N=2000 P=20; else N=200 P=4; fi
 python3 "$GEN" gen "$N" "$T/a" >/dev/null
 python3 "$GEN" gen "$N" "$T/b" --variant b >/dev/null
 STAGE=relk$$

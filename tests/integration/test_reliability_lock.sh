@@ -7,12 +7,12 @@
 #   - B started again with a --lock-timeout waits for A and then runs;
 #   - A and B both exit 0, the ledger shows B started writing after A
 #     ended, and the tables (AWS CLI scan) hold exactly set B.
-#   SIZE=full: 2,000 definitions each; else 300.
+#   SIZE=full: 2,000 definitions each; else 200.
 source "$WWSEED_ROOT/tests/lib.sh"
 source "$ROOT/tests/support/faultproxy_lib.sh"
 local_aws_env
 GEN=$ROOT/tests/support/faultproxy_gen.py
-if [[ ${SIZE:-} == full ]]; then N=2000; else N=300; fi
+if [[ ${SIZE:-} == full ]]; then N=2000; else N=200; fi
 python3 "$GEN" gen "$N" "$T/a" >/dev/null
 python3 "$GEN" gen "$N" "$T/b" --variant b >/dev/null
 STAGE=rell$$
