@@ -77,6 +77,18 @@ trap cleanup EXIT # faultproxy_lib sets its own; this script stops what it start
 rel_create_tables vg
 python3 tests/support/faultproxy_gen.py gen 200 "$work/defs" >/dev/null
 
+start_proxy() { # start_proxy N OPTIONS...: sets proxy_url
+  local n=$1; shift
+  python3 tests/support/faultproxy.py --upstream "$endpoint" --port-file "$work/fp$n.port" --stats-file "$work/fp$n.stats" "$@" >"$work/fp$n.out" 2>&1 &
+  proxy_pid=$!
+  for _ in $(seq 1 100); do [[ -s $work/fp$n.port ]] && break; sleep 0.05; done
+  proxy_url=http://127.0.0.1:$(cat "$work/fp$n.port")
+}
+stop_proxy() { # prints what the proxy injected
+  kill -TERM "$proxy_pid" 2>/dev/null; wait "$proxy_pid" 2>/dev/null; proxy_pid=
+  python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); print("     proxy: %d requests, faults %s" % (s["requests"], {k: v for k, v in s["faults"].items() if v}))' "$work"/fp*.stats
+  rm -f "$work"/fp*.stats
+}
 not_built() { local o; o=$("$bin" "$1" --help 2>&1); [[ $o == *'not built yet'* ]]; }
 for c in plan import status; do
   if not_built "$c"; then echo "skip $c: not built yet"; fi
@@ -91,16 +103,16 @@ if ! not_built import; then
   vg import-again 0 import --stage vg "$work/defs" --report "$work/report2.json"
   vg import-seeds 0 import --stage vg seeds
   python3 tests/support/faultproxy_gen.py gen 200 "$work/defs-b" --variant b >/dev/null
-  python3 tests/support/faultproxy.py --upstream "$endpoint" --port-file "$work/fp.port" --seed 11 \
-    --throttle 0.2 --partial 0.2 --drop-after-forward 0.05 --error5xx 0.05 --bad-crc 0.05 --truncate 0.02 \
-    --ops BatchWriteItem,BatchGetItem,Scan,GetItem,Query >"$work/fp.out" 2>&1 &
-  proxy_pid=$!
-  for _ in $(seq 1 100); do [[ -s $work/fp.port ]] && break; sleep 0.05; done
-  vg import-faults 0 import --stage vg --endpoint-url "http://127.0.0.1:$(cat "$work/fp.port")" "$work/defs-b"
-  # an exhausted budget may end as unwritten items (1) or, when a read
-  # failed first, an AWS (4) or network (5) error: all clean exits
-  vg import-exhausted '1|4|5' import --stage vg --max-attempts 1 \
-    --endpoint-url "http://127.0.0.1:$(cat "$work/fp.port")" "$work/defs"
+  # through the fault proxy: every kind of fault, on the BatchWriteItem path
+  # (--on-conflict overwrite), so retries, resends, CRC and transport errors run
+  start_proxy 1 --seed 11 --throttle 0.2 --partial 0.2 --drop-after-forward 0.05 --error5xx 0.05 \
+    --bad-crc 0.05 --truncate 0.02 --tables '^schratcho-vg-(prizes|scratchers|tickets|stores)$'
+  vg import-faults 0 import --stage vg --on-conflict overwrite --endpoint-url "$proxy_url" "$work/defs-b"
+  stop_proxy
+  # every definition write throttled: the run gives up and reports (exit 1)
+  start_proxy 2 --seed 12 --throttle 1 --ops PutItem,BatchWriteItem --tables '^schratcho-vg-(prizes|scratchers|tickets|stores)$'
+  AWS_MAX_ATTEMPTS=2 vg import-exhausted 1 import --stage vg --max-attempts 2 --endpoint-url "$proxy_url" "$work/defs"
+  stop_proxy
 fi
 if ! not_built status; then
   vg status 0 status --stage vg seeds
