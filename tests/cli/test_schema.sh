@@ -50,3 +50,23 @@ run node tests/cli/schema_check.js "$T/schema.json" \
 expect_rc 0 "ajv accepts the seeds and rejects the invalid sample"
 printf '%s\n' "$out" | sed 's/^/# /'
 expect_eq "$(grep -c '^invalid ' <<<"$out")" "24" "24 invalid fixtures rejected"
+
+# docs/models.md documents every model and field the schema has.
+if python3 - "$T/schema.json" docs/models.md <<'PY'
+import json, sys
+s = json.load(open(sys.argv[1]))
+doc = open(sys.argv[2], encoding="utf-8").read()
+missing = []
+for name, m in s["$defs"].items():
+    if name == "export":
+        continue
+    if f"#### {name}\n" not in doc:
+        missing.append(name)
+    for f in m["properties"]:
+        if f"| `{f}` |" not in doc:
+            missing.append(f"{name}.{f}")
+if missing:
+    print("# missing from docs/models.md:", ", ".join(missing))
+    sys.exit(1)
+PY
+then ok "docs/models.md has every model and field"; else not_ok "docs/models.md has every model and field"; fi
