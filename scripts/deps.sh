@@ -41,6 +41,10 @@ if ((${#missing[@]})); then
 fi
 
 # npm ci into each project folder whose lockfile is newer than its install.
+# Two makes at once (a demo beside a test run) must not both run npm ci in
+# one folder: the second would delete the tree the first is filling.
+exec 9>.deps.lock
+flock 9
 npm_ci() {
   local dir=$1 stamp=$1/node_modules/.wwseed-lock
   [[ -f $dir/package-lock.json ]] || return 0
