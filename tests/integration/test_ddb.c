@@ -564,6 +564,71 @@ static void test_ddb_retries_through_fault_proxy(void **state)
 	proxy_stop(&p);
 }
 
+/* Partial batches: the proxy forwards part of each BatchWriteItem and hands
+ * the rest back as UnprocessedItems, built from the request's own JSON. The
+ * client matches every one to the request it came from (tags kept), and
+ * resending them until none is left writes each item exactly once. */
+static void test_ddb_partial_batches_through_fault_proxy(void **state)
+{
+	static const char *const args[] = { "--seed", "5", "--partial", "0.9", "--ops",
+					    "BatchWriteItem", NULL };
+	ww_retry_options r = { 10, 1, 20, 0 };
+	int written[NITEMS] = { 0 }, tags[NITEMS], i, start, rounds = 0, partial = 0;
+	ww_ddb_stats st;
+	ww_ddb_error err;
+	ww_ddb *d;
+	proxy p;
+	char out[64];
+	size_t j;
+
+	(void)state;
+	proxy_start(&p, args);
+	d = client_at(p.url, &r);
+	for (start = 0; start < NITEMS; start += 10) {
+		size_t n = 10, nleft = 0;
+		ww_ddb_write *w = calloc(n, sizeof(*w)), *left = NULL;
+		assert_non_null(w);
+		for (j = 0; j < n; j++) {
+			tags[start + (int)j] = start + (int)j;
+			w[j].table = table;
+			w[j].user = &tags[start + (int)j];
+			full_item(&w[j].item, 4000 + start + (int)j);
+		}
+		while (n) {
+			assert_true(++rounds < 100);
+			if (ww_ddb_batch_write(d, w, n, &left, &nleft, &err))
+				fail_msg("batch write: %s", ww_error_message());
+			partial += nleft > 0;
+			for (j = 0; j < n; j++) {
+				size_t k;
+				int back = 0;
+				for (k = 0; k < nleft; k++)
+					back |= left[k].user == w[j].user;
+				/* Handed back: moved out; written: still here. */
+				assert_int_equal(w[j].item.type == WW_AV_NULL, back);
+				if (!back)
+					written[*(int *)w[j].user]++;
+			}
+			ww_ddb_writes_release(w, n);
+			w = left;
+			n = nleft;
+			left = NULL;
+		}
+		ww_ddb_writes_release(w, 0);
+	}
+	for (i = 0; i < NITEMS; i++)
+		assert_int_equal(written[i], 1);
+	assert_true(partial >= 4);
+	assert_int_equal(partial, proxy_stat(&p, "faults"));
+	ww_ddb_get_stats(d, &st);
+	assert_int_equal(st.items_written, NITEMS);
+	assert_int_equal(proxy_stat(&p, "write_requests_forwarded"), NITEMS);
+	aws_cli(out, sizeof(out), "scan --table-name %s --select COUNT --query Count", table);
+	assert_string_equal(out, "260");
+	ww_ddb_free(d);
+	proxy_stop(&p);
+}
+
 /* A service that only throttles drains the budget; then calls fail fast. */
 static void test_ddb_budget_through_fault_proxy(void **state)
 {
@@ -604,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_ddb_missing_table_not_found),
 		cmocka_unit_test(test_ddb_shared_by_threads),
 		cmocka_unit_test(test_ddb_retries_through_fault_proxy),
+		cmocka_unit_test(test_ddb_partial_batches_through_fault_proxy),
 		cmocka_unit_test(test_ddb_budget_through_fault_proxy),
 	};
 
