@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aws/session.h"
 #include "cmd/cli.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "migrate/connect.h"
 #include "migrate/engine.h"
 #include "migrate/options.h"
 
@@ -61,8 +61,8 @@ static void usage(FILE *f)
 static int run_import(ww_engine_args *a, ww_global_opts *g, ww_import_opts *io)
 {
 	ww_engine e = WW_ENGINE_INIT;
-	ww_connection s;
-	ww_connect_args args = { 0 };
+	ww_aws_session s;
+	ww_aws_args args;
 	struct sigaction sa, old;
 	int rc, exit_code, handler = 0;
 
@@ -70,12 +70,13 @@ static int run_import(ww_engine_args *a, ww_global_opts *g, ww_import_opts *io)
 	a->eo.color = g->color && ww_log_is_tty();
 	if ((rc = ww_engine_prepare(&e, &a->eo)) < 0)
 		goto done;
+	memset(&args, 0, sizeof(args));
 	args.region = g->region;
 	args.endpoint_url = g->endpoint_url;
 	args.profile = g->profile;
 	args.ca_bundle = g->ca_bundle;
 	args.allow_insecure_http = g->allow_http;
-	if ((rc = ww_connect(&s, &args)) < 0)
+	if ((rc = ww_aws_session_open(&s, &args)) < 0)
 		goto done;
 	/* Ctrl-C once: finish the batches in flight and record the run; the
 	 * handler resets itself, so a second Ctrl-C stops at once. */
@@ -97,7 +98,7 @@ done:
 	}
 	if (handler)
 		sigaction(SIGINT, &old, NULL);
-	ww_disconnect(&s);
+	ww_aws_session_close(&s);
 	ww_engine_release(&e);
 	return exit_code;
 }

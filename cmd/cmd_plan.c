@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aws/session.h"
 #include "cmd/cli.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "migrate/connect.h"
 #include "migrate/engine.h"
 #include "migrate/item.h"
 #include "migrate/options.h"
@@ -32,8 +32,8 @@ int ww_cmd_plan_run(ww_engine_args *a, ww_global_opts *g, int json, int detailed
 int ww_cmd_plan_run(ww_engine_args *a, ww_global_opts *g, int json, int detailed)
 {
 	ww_engine e = WW_ENGINE_INIT;
-	ww_connection s;
-	ww_connect_args args = { 0 };
+	ww_aws_session s;
+	ww_aws_args args;
 	ww_item_meta meta;
 	ww_buf text = WW_BUF_INIT;
 	char now[32];
@@ -43,12 +43,13 @@ int ww_cmd_plan_run(ww_engine_args *a, ww_global_opts *g, int json, int detailed
 	a->eo.color = g->color && ww_log_is_tty();
 	if ((rc = ww_engine_prepare(&e, &a->eo)) < 0)
 		goto done;
+	memset(&args, 0, sizeof(args));
 	args.region = g->region;
 	args.endpoint_url = g->endpoint_url;
 	args.profile = g->profile;
 	args.ca_bundle = g->ca_bundle;
 	args.allow_insecure_http = g->allow_http;
-	if ((rc = ww_connect(&s, &args)) < 0)
+	if ((rc = ww_aws_session_open(&s, &args)) < 0)
 		goto done;
 	ww_item_now(now);
 	meta.run_id = "plan";
@@ -70,7 +71,7 @@ done:
 	} else {
 		exit_code = detailed && ww_engine_has_changes(&e, a->eo.prune) ? 2 : WW_EXIT_OK;
 	}
-	ww_disconnect(&s);
+	ww_aws_session_close(&s);
 	ww_engine_release(&e);
 	ww_buf_release(&text);
 	return exit_code;

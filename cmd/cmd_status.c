@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "aws/session.h"
 #include "cmd/cli.h"
 #include "common/error.h"
 #include "common/log.h"
-#include "migrate/connect.h"
 #include "migrate/engine.h"
 #include "migrate/options.h"
 
@@ -33,8 +33,8 @@ int cmd_status(int argc, char **argv, ww_global_opts *g)
 	};
 	ww_engine_args a;
 	ww_engine e = WW_ENGINE_INIT;
-	ww_connection s;
-	ww_connect_args args = { 0 };
+	ww_aws_session s;
+	ww_aws_args args;
 	int opt, r, limit = 10, rc = 0, prepared, exit_code;
 
 	memset(&a, 0, sizeof(a));
@@ -75,6 +75,7 @@ int cmd_status(int argc, char **argv, ww_global_opts *g)
 			goto done;
 		ww_error_set(WW_EINVALID, "%s", msg);
 	}
+	memset(&args, 0, sizeof(args));
 	args.region = g->region;
 	args.endpoint_url = g->endpoint_url;
 	args.profile = g->profile;
@@ -83,11 +84,11 @@ int cmd_status(int argc, char **argv, ww_global_opts *g)
 	if (!prepared) {
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", ww_error_message());
-		rc = ww_connect(&s, &args);
+		rc = ww_aws_session_open(&s, &args);
 		if (rc == 0)
 			ww_error_set(WW_EINVALID, "%s", msg);
 	} else {
-		rc = ww_connect(&s, &args);
+		rc = ww_aws_session_open(&s, &args);
 	}
 	if (rc < 0)
 		goto done;
@@ -99,7 +100,7 @@ done:
 	} else {
 		exit_code = prepared ? WW_EXIT_OK : WW_EXIT_INVALID;
 	}
-	ww_disconnect(&s);
+	ww_aws_session_close(&s);
 	ww_engine_release(&e);
 	ww_engine_args_release(&a);
 	return exit_code;
