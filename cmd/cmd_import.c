@@ -39,22 +39,23 @@ static void on_sigint(int sig)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s\n\n"
-		   "Validate the definitions (default seeds/), plan, and write only what changed:\n"
-		   "creates and updates (and with --prune, deletes of orphaned items wwseed wrote).\n"
-		   "Any invalid definition means nothing is written. A second run of the same\n"
-		   "definitions writes nothing.\n\n"
-		   "  --concurrency N          batches in flight (default 4)\n"
-		   "  --max-wcu N              cap the write rate at N WCU a second (default no cap)\n"
-		   "  --max-attempts N         sends of an unprocessed write (default 8)\n"
-		   "  --on-conflict MODE       fail (default), skip or overwrite items changed since\n"
-		   "                           plan read them\n"
-		   "  --dry-run                plan only (same as 'wwseed plan')\n"
-		   "  --lock-lease SECONDS     lease of the import lock, renewed while running (60)\n"
-		   "  --lock-timeout SECONDS   wait this long for another import's lock (30)\n"
-		   "  --force-unlock           remove the import lock first (a dead run's)\n"
-		   "  --report FILE            write the JSON report (docs/cli.md, \"Report file\")\n"
-		   "  -o, --output FMT         with --dry-run: text or json\n\n%s\n%s",
+	fprintf(f,
+		"usage: %s\n\n"
+		"Validate the definitions (default seeds/), plan, and write only what changed:\n"
+		"creates and updates (and with --prune, deletes of orphaned items wwseed wrote).\n"
+		"Any invalid definition means nothing is written. A second run of the same\n"
+		"definitions writes nothing.\n\n"
+		"  --concurrency N          batches in flight (default 4)\n"
+		"  --max-wcu N              cap the write rate at N WCU a second (default no cap)\n"
+		"  --max-attempts N         sends of an unprocessed write (default 8)\n"
+		"  --on-conflict MODE       fail (default), skip or overwrite items changed since\n"
+		"                           plan read them\n"
+		"  --dry-run                plan only (same as 'wwseed plan')\n"
+		"  --lock-lease SECONDS     lease of the import lock, renewed while running (60)\n"
+		"  --lock-timeout SECONDS   wait this long for another import's lock (30)\n"
+		"  --force-unlock           remove the import lock first (a dead run's)\n"
+		"  --report FILE            write the JSON report (docs/cli.md, \"Report file\")\n"
+		"  -o, --output FMT         with --dry-run: text or json\n\n%s\n%s",
 		usage_line, ww_engine_opts_help, ww_global_opts_help);
 }
 
@@ -106,20 +107,19 @@ done:
 int cmd_import(int argc, char **argv, ww_global_opts *g)
 {
 	static const struct option longopts[] = {
-		{ "concurrency", required_argument, NULL, OPT_CONCURRENCY },
-		{ "max-wcu", required_argument, NULL, OPT_MAX_WCU },
-		{ "max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS },
-		{ "on-conflict", required_argument, NULL, OPT_ON_CONFLICT },
-		{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
-		{ "lock-lease", required_argument, NULL, OPT_LOCK_LEASE },
-		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
-		{ "force-unlock", no_argument, NULL, OPT_FORCE_UNLOCK },
-		{ "report", required_argument, NULL, OPT_REPORT },
-		{ "output", required_argument, NULL, OPT_OUTPUT },
-		WW_ENGINE_LONGOPTS,
-		WW_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"concurrency", required_argument, NULL, OPT_CONCURRENCY},
+	    {"max-wcu", required_argument, NULL, OPT_MAX_WCU},
+	    {"max-attempts", required_argument, NULL, OPT_MAX_ATTEMPTS},
+	    {"on-conflict", required_argument, NULL, OPT_ON_CONFLICT},
+	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
+	    {"lock-lease", required_argument, NULL, OPT_LOCK_LEASE},
+	    {"lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT},
+	    {"force-unlock", no_argument, NULL, OPT_FORCE_UNLOCK},
+	    {"report", required_argument, NULL, OPT_REPORT},
+	    {"output", required_argument, NULL, OPT_OUTPUT},
+	    WW_ENGINE_LONGOPTS,
+	    WW_GLOBAL_LONGOPTS,
+	    {NULL, 0, NULL, 0}};
 	ww_engine_args a;
 	ww_import_opts io;
 	int opt, r, dry_run = 0, json = 0, exit_code, mode;
@@ -143,37 +143,59 @@ int cmd_import(int argc, char **argv, ww_global_opts *g)
 			r = 1;
 			switch (opt) {
 			case OPT_CONCURRENCY:
-				r = ww_engine_parse_int("--concurrency", optarg, &io.apply.concurrency);
+				r = ww_engine_parse_int("--concurrency", optarg,
+							&io.apply.concurrency);
 				if (r == 0 && io.apply.concurrency == 0)
-					r = ww_error_set(WW_EINVALID, "invalid --concurrency '0': at least 1");
+					r = ww_error_set(WW_EINVALID,
+							 "invalid --concurrency '0': at least 1");
 				break;
-			case OPT_MAX_WCU: r = ww_engine_parse_double("--max-wcu", optarg, &io.apply.max_wcu); break;
+			case OPT_MAX_WCU:
+				r = ww_engine_parse_double("--max-wcu", optarg, &io.apply.max_wcu);
+				break;
 			case OPT_MAX_ATTEMPTS:
-				r = ww_engine_parse_int("--max-attempts", optarg, &io.apply.max_attempts);
+				r = ww_engine_parse_int("--max-attempts", optarg,
+							&io.apply.max_attempts);
 				break;
 			case OPT_ON_CONFLICT:
 				if ((mode = ww_on_conflict_parse(optarg)) < 0)
-					r = ww_error_set(WW_EINVALID, "invalid --on-conflict '%s': fail, skip or overwrite", optarg);
+					r = ww_error_set(
+					    WW_EINVALID,
+					    "invalid --on-conflict '%s': fail, skip or overwrite",
+					    optarg);
 				else
 					io.apply.on_conflict = (ww_on_conflict)mode;
 				break;
-			case OPT_DRY_RUN: dry_run = 1; break;
+			case OPT_DRY_RUN:
+				dry_run = 1;
+				break;
 			case OPT_LOCK_LEASE:
 				r = ww_engine_parse_int("--lock-lease", optarg, &io.lock_lease_s);
 				if (r == 0 && io.lock_lease_s == 0)
-					r = ww_error_set(WW_EINVALID, "invalid --lock-lease '0': at least 1 second");
+					r = ww_error_set(
+					    WW_EINVALID,
+					    "invalid --lock-lease '0': at least 1 second");
 				break;
-			case OPT_LOCK_TIMEOUT: r = ww_engine_parse_int("--lock-timeout", optarg, &io.lock_timeout_s); break;
-			case OPT_FORCE_UNLOCK: io.force_unlock = 1; break;
-			case OPT_REPORT: io.report_file = optarg; break;
+			case OPT_LOCK_TIMEOUT:
+				r = ww_engine_parse_int("--lock-timeout", optarg,
+							&io.lock_timeout_s);
+				break;
+			case OPT_FORCE_UNLOCK:
+				io.force_unlock = 1;
+				break;
+			case OPT_REPORT:
+				io.report_file = optarg;
+				break;
 			case 'o':
 			case OPT_OUTPUT:
 				if (strcmp(optarg, "text") && strcmp(optarg, "json"))
-					r = ww_error_set(WW_EINVALID, "invalid --output '%s': text or json", optarg);
+					r = ww_error_set(WW_EINVALID,
+							 "invalid --output '%s': text or json",
+							 optarg);
 				json = !strcmp(optarg, "json");
 				break;
 			case ':':
-				ww_error_set(WW_EINVALID, "option '%s' needs a value", argv[optind - 1]);
+				ww_error_set(WW_EINVALID, "option '%s' needs a value",
+					     argv[optind - 1]);
 				r = WW_EINVALID;
 				break;
 			default:
@@ -183,7 +205,8 @@ int cmd_import(int argc, char **argv, ww_global_opts *g)
 			}
 		}
 		if (r < 0) {
-			exit_code = ww_cli_usage_error("import", usage_line, "%s", ww_error_message());
+			exit_code =
+			    ww_cli_usage_error("import", usage_line, "%s", ww_error_message());
 			ww_engine_args_release(&a);
 			return exit_code;
 		}

@@ -17,12 +17,14 @@ enum { OPT_OUTPUT = WW_EOPT_LOCAL_BASE, OPT_DETAILED };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s\n\n"
-		   "Validate the definitions (default seeds/), read what the tables hold and show\n"
-		   "each definition as create, update (with the fields that change), unchanged or\n"
-		   "orphaned, and the write capacity an import would consume. Writes nothing.\n\n"
-		   "  -o, --output FMT         text (default) or json\n"
-		   "  --detailed-exitcode      exit 0 when there are no changes, 2 when there are\n\n%s\n%s",
+	fprintf(f,
+		"usage: %s\n\n"
+		"Validate the definitions (default seeds/), read what the tables hold and show\n"
+		"each definition as create, update (with the fields that change), unchanged or\n"
+		"orphaned, and the write capacity an import would consume. Writes nothing.\n\n"
+		"  -o, --output FMT         text (default) or json\n"
+		"  --detailed-exitcode      exit 0 when there are no changes, 2 when there "
+		"are\n\n%s\n%s",
 		usage_line, ww_engine_opts_help, ww_global_opts_help);
 }
 
@@ -80,12 +82,11 @@ done:
 int cmd_plan(int argc, char **argv, ww_global_opts *g)
 {
 	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, OPT_OUTPUT },
-		{ "detailed-exitcode", no_argument, NULL, OPT_DETAILED },
-		WW_ENGINE_LONGOPTS,
-		WW_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	    {"output", required_argument, NULL, OPT_OUTPUT},
+	    {"detailed-exitcode", no_argument, NULL, OPT_DETAILED},
+	    WW_ENGINE_LONGOPTS,
+	    WW_GLOBAL_LONGOPTS,
+	    {NULL, 0, NULL, 0}};
 	ww_engine_args a;
 	int opt, r, json = 0, detailed = 0, exit_code;
 
@@ -111,17 +112,23 @@ int cmd_plan(int argc, char **argv, ww_global_opts *g)
 		case OPT_OUTPUT:
 			if (strcmp(optarg, "text") && strcmp(optarg, "json")) {
 				ww_engine_args_release(&a);
-				return ww_cli_usage_error("plan", usage_line, "invalid --output '%s': text or json", optarg);
+				return ww_cli_usage_error("plan", usage_line,
+							  "invalid --output '%s': text or json",
+							  optarg);
 			}
 			json = !strcmp(optarg, "json");
 			break;
-		case OPT_DETAILED: detailed = 1; break;
+		case OPT_DETAILED:
+			detailed = 1;
+			break;
 		case ':':
 			ww_engine_args_release(&a);
-			return ww_cli_usage_error("plan", usage_line, "option '%s' needs a value", argv[optind - 1]);
+			return ww_cli_usage_error("plan", usage_line, "option '%s' needs a value",
+						  argv[optind - 1]);
 		default:
 			ww_engine_args_release(&a);
-			return ww_cli_usage_error("plan", usage_line, "unknown option '%s'", argv[optind - 1]);
+			return ww_cli_usage_error("plan", usage_line, "unknown option '%s'",
+						  argv[optind - 1]);
 		}
 	}
 	ww_engine_args_finish(&a, argc, argv, optind);

@@ -16,21 +16,20 @@ enum { OPT_LIMIT = WW_EOPT_LOCAL_BASE };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: %s\n\n"
-		   "Show the last imports recorded in the ledger (newest first) and whether the\n"
-		   "tables match the definitions (default seeds/): the plan's summary line.\n\n"
-		   "  --limit N                runs to show (default 10)\n\n%s\n%s",
+	fprintf(f,
+		"usage: %s\n\n"
+		"Show the last imports recorded in the ledger (newest first) and whether the\n"
+		"tables match the definitions (default seeds/): the plan's summary line.\n\n"
+		"  --limit N                runs to show (default 10)\n\n%s\n%s",
 		usage_line, ww_engine_opts_help, ww_global_opts_help);
 }
 
 int cmd_status(int argc, char **argv, ww_global_opts *g)
 {
-	static const struct option longopts[] = {
-		{ "limit", required_argument, NULL, OPT_LIMIT },
-		WW_ENGINE_LONGOPTS,
-		WW_GLOBAL_LONGOPTS,
-		{ NULL, 0, NULL, 0 }
-	};
+	static const struct option longopts[] = {{"limit", required_argument, NULL, OPT_LIMIT},
+						 WW_ENGINE_LONGOPTS,
+						 WW_GLOBAL_LONGOPTS,
+						 {NULL, 0, NULL, 0}};
 	ww_engine_args a;
 	ww_engine e = WW_ENGINE_INIT;
 	ww_aws_session s;
@@ -54,12 +53,15 @@ int cmd_status(int argc, char **argv, ww_global_opts *g)
 			if (opt == OPT_LIMIT)
 				r = ww_engine_parse_int("--limit", optarg, &limit);
 			else if (opt == ':')
-				r = ww_error_set(WW_EINVALID, "option '%s' needs a value", argv[optind - 1]);
+				r = ww_error_set(WW_EINVALID, "option '%s' needs a value",
+						 argv[optind - 1]);
 			else
-				r = ww_error_set(WW_EINVALID, "unknown option '%s'", argv[optind - 1]);
+				r = ww_error_set(WW_EINVALID, "unknown option '%s'",
+						 argv[optind - 1]);
 		}
 		if (r < 0) {
-			exit_code = ww_cli_usage_error("status", usage_line, "%s", ww_error_message());
+			exit_code =
+			    ww_cli_usage_error("status", usage_line, "%s", ww_error_message());
 			ww_engine_args_release(&a);
 			return exit_code;
 		}

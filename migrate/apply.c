@@ -70,7 +70,7 @@ static double now_ms(void)
 
 static void sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	if (ms > 0)
 		nanosleep(&ts, NULL);
@@ -81,7 +81,7 @@ static void add_name(ww_av *names, const char *ph, const char *name)
 	ww_av_set_s(ww_av_map_add(names, ph), name, strlen(name));
 }
 
-static void and(ww_buf *cond, const char *text)
+static void and (ww_buf * cond, const char *text)
 {
 	if (cond->len)
 		ww_buf_puts(cond, " AND ");
@@ -104,7 +104,8 @@ int ww_apply_condition(const ww_plan *p, const ww_change *c, ww_on_conflict mode
 		and(cond, "#w.#m = :m");
 		if (c->remote_hash) {
 			add_name(names, "#h", "hash");
-			ww_av_set_s(ww_av_map_add(values, ":h"), c->remote_hash, strlen(c->remote_hash));
+			ww_av_set_s(ww_av_map_add(values, ":h"), c->remote_hash,
+				    strlen(c->remote_hash));
 			and(cond, "#w.#h = :h");
 		}
 		return 1;
@@ -138,7 +139,8 @@ int ww_apply_condition(const ww_plan *p, const ww_change *c, ww_on_conflict mode
 	if (l->updated_attr) {
 		add_name(names, "#u", l->updated_attr);
 		if (c->remote_updated) {
-			ww_av_set_s(ww_av_map_add(values, ":u"), c->remote_updated, strlen(c->remote_updated));
+			ww_av_set_s(ww_av_map_add(values, ":u"), c->remote_updated,
+				    strlen(c->remote_updated));
 			and(cond, "#u = :u");
 		} else {
 			and(cond, "attribute_not_exists(#u)");
@@ -172,7 +174,8 @@ static void set_error(ww_change *c, const ww_ddb_error *e, const char *fallback)
 	free(c->err_type);
 	free(c->err_message);
 	free(c->err_request_id);
-	c->err_type = ww_xstrdup(e && e->type[0] ? e->type : ww_error_code_name(e ? e->code : WW_ERROR));
+	c->err_type =
+	    ww_xstrdup(e && e->type[0] ? e->type : ww_error_code_name(e ? e->code : WW_ERROR));
 	c->err_message = ww_xstrdup(e && e->message[0] ? e->message : fallback);
 	c->err_request_id = e && e->request_id[0] ? ww_xstrdup(e->request_id) : NULL;
 	if (e && e->attempts > c->attempts)
@@ -198,10 +201,14 @@ static void take_capacity(pool *pl, double wcu)
 static ww_outcome done_outcome(const ww_change *c)
 {
 	switch (c->type) {
-	case WW_CHANGE_CREATE: return WW_OUTCOME_CREATED;
-	case WW_CHANGE_UPDATE: return WW_OUTCOME_UPDATED;
-	case WW_CHANGE_ORPHAN: return WW_OUTCOME_DELETED;
-	default: return WW_OUTCOME_UNCHANGED;
+	case WW_CHANGE_CREATE:
+		return WW_OUTCOME_CREATED;
+	case WW_CHANGE_UPDATE:
+		return WW_OUTCOME_UPDATED;
+	case WW_CHANGE_ORPHAN:
+		return WW_OUTCOME_DELETED;
+	default:
+		return WW_OUTCOME_UNCHANGED;
 	}
 }
 
@@ -210,7 +217,7 @@ static void write_one(pool *pl, ww_change *c)
 {
 	ww_buf cond = WW_BUF_INIT;
 	ww_av names = WW_AV_INIT, values = WW_AV_INIT;
-	ww_ddb_expr expr = { 0 };
+	ww_ddb_expr expr = {0};
 	ww_ddb_error err;
 	const char *table = ww_plan_table(pl->tables, c);
 	int rc, has;
@@ -232,12 +239,13 @@ static void write_one(pool *pl, ww_change *c)
 		c->outcome = done_outcome(c);
 	} else if (rc == WW_ECONFLICT) {
 		c->outcome = pl->o->on_conflict == WW_CONFLICT_SKIP || c->type == WW_CHANGE_ORPHAN
-				     ? WW_OUTCOME_SKIPPED
-				     : WW_OUTCOME_CONFLICT;
+				 ? WW_OUTCOME_SKIPPED
+				 : WW_OUTCOME_CONFLICT;
 		set_error(c, &err, ww_error_message());
 		if (c->type == WW_CHANGE_ORPHAN) {
 			free(c->err_message);
-			c->err_message = ww_xstrdup("not deleted: the item changed or lost the wwseed mark since plan read it");
+			c->err_message = ww_xstrdup("not deleted: the item changed or lost the "
+						    "wwseed mark since plan read it");
 		}
 	} else {
 		c->outcome = WW_OUTCOME_FAILED;
@@ -256,7 +264,8 @@ static void write_batch(pool *pl, ww_change **cs, size_t n, unsigned *seed)
 	ww_ddb_write *left = NULL;
 	size_t nreq = n, nleft = 0, i;
 	int attempt, rc = 0, max = pl->o->max_attempts > 0 ? pl->o->max_attempts : 8;
-	int base = pl->o->base_ms > 0 ? pl->o->base_ms : 50, cap = pl->o->cap_ms > 0 ? pl->o->cap_ms : 5000;
+	int base = pl->o->base_ms > 0 ? pl->o->base_ms : 50,
+	    cap = pl->o->cap_ms > 0 ? pl->o->cap_ms : 5000;
 	ww_ddb_error err;
 	double wcu = 0;
 
@@ -339,7 +348,8 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&pl->mu);
 		for (i = 0; i < pl->batches[b].n; i++) {
 			ww_change *c = &pl->plan->items[pl->batches[b].idx[i]];
-			if (c->type != WW_CHANGE_ORPHAN && pl->o->on_conflict == WW_CONFLICT_OVERWRITE)
+			if (c->type != WW_CHANGE_ORPHAN &&
+			    pl->o->on_conflict == WW_CONFLICT_OVERWRITE)
 				puts[nputs++] = c;
 			else
 				write_one(pl, c);
@@ -390,7 +400,8 @@ int ww_apply(ww_plan *p, ww_ddb *ddb, const ww_tables *tables, const ww_apply_op
 			c->outcome = WW_OUTCOME_KEPT;
 			continue;
 		}
-		size = c->type == WW_CHANGE_ORPHAN ? ww_av_item_size(&c->key) : ww_av_item_size(&c->item);
+		size = c->type == WW_CHANGE_ORPHAN ? ww_av_item_size(&c->key)
+						   : ww_av_item_size(&c->item);
 		cur = pl.nbatches ? &pl.batches[pl.nbatches - 1] : NULL;
 		if (!cur || cur->n == BATCH_MAX_REQUESTS || bytes + size > BATCH_MAX_BYTES) {
 			cur = &pl.batches[pl.nbatches++];
@@ -418,13 +429,18 @@ int ww_apply(ww_plan *p, ww_ddb *ddb, const ww_tables *tables, const ww_apply_op
 		pthread_join(threads[i], NULL);
 	for (i = 0; i < p->n; i++) {
 		switch (p->items[i].outcome) {
-		case WW_OUTCOME_PENDING: out->pending++; break;
-		case WW_OUTCOME_FAILED: out->failed++; break;
+		case WW_OUTCOME_PENDING:
+			out->pending++;
+			break;
+		case WW_OUTCOME_FAILED:
+			out->failed++;
+			break;
 		case WW_OUTCOME_CONFLICT:
 			out->failed++;
 			conflicts++;
 			break;
-		default: break;
+		default:
+			break;
 		}
 	}
 	out->interrupted = o->stop && *o->stop && out->pending > 0;
@@ -434,8 +450,10 @@ int ww_apply(ww_plan *p, ww_ddb *ddb, const ww_tables *tables, const ww_apply_op
 	else if (out->failed > (size_t)conflicts)
 		rc = ww_error_set(WW_ERROR, "%zu items were not written", out->failed);
 	else if (conflicts)
-		rc = ww_error_set(WW_ECONFLICT, "%d items changed in the table since plan read them (--on-conflict fail)",
-				  conflicts);
+		rc = ww_error_set(
+		    WW_ECONFLICT,
+		    "%d items changed in the table since plan read them (--on-conflict fail)",
+		    conflicts);
 	for (i = 0; i < pl.nbatches; i++)
 		free(pl.batches[i].idx);
 	free(pl.batches);

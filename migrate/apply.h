@@ -30,12 +30,12 @@ typedef enum { WW_CONFLICT_FAIL = 0, WW_CONFLICT_OVERWRITE, WW_CONFLICT_SKIP } w
 int ww_on_conflict_parse(const char *s);
 
 typedef struct {
-	int concurrency;          /* batches in flight; 0: 4 */
-	double max_wcu;           /* write capacity per second; 0: no cap */
-	int max_attempts;         /* sends of an unprocessed request; 0: 8 */
-	int base_ms, cap_ms;      /* backoff of resends; 0: 50 ms, 5000 ms */
+	int concurrency;     /* batches in flight; 0: 4 */
+	double max_wcu;	     /* write capacity per second; 0: no cap */
+	int max_attempts;    /* sends of an unprocessed request; 0: 8 */
+	int base_ms, cap_ms; /* backoff of resends; 0: 50 ms, 5000 ms */
 	ww_on_conflict on_conflict;
-	int prune;                /* delete orphans */
+	int prune;		     /* delete orphans */
 	volatile sig_atomic_t *stop; /* when set, no new batch starts */
 	/* Called after each batch (serialised): items done, items to do. */
 	void (*progress)(void *ctx, size_t done, size_t total);
@@ -43,10 +43,10 @@ typedef struct {
 } ww_apply_opts;
 
 typedef struct {
-	size_t to_write;          /* requests planned */
+	size_t to_write; /* requests planned */
 	size_t batches;
-	size_t failed;            /* changes left failed or in conflict */
-	size_t pending;           /* not attempted (interrupted) */
+	size_t failed;	/* changes left failed or in conflict */
+	size_t pending; /* not attempted (interrupted) */
 	int interrupted;
 } ww_apply_result;
 

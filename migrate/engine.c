@@ -37,8 +37,8 @@ void ww_engine_release(ww_engine *e)
 
 int ww_engine_prepare(ww_engine *e, const ww_engine_opts *o)
 {
-	static const char *const default_paths[] = { "seeds" };
-	ww_defs_options dopts = { 0, 1 };
+	static const char *const default_paths[] = {"seeds"};
+	ww_defs_options dopts = {0, 1};
 	const ww_diags *d;
 	ww_buf text = WW_BUF_INIT;
 	ww_sha256 sha;
@@ -47,7 +47,8 @@ int ww_engine_prepare(ww_engine *e, const ww_engine_opts *o)
 	size_t k, i;
 
 	e->defs = ww_defset_new(&dopts);
-	rc = ww_source_load(e->defs, o->npaths ? o->paths : default_paths, o->npaths ? o->npaths : 1, -1);
+	rc = ww_source_load(e->defs, o->npaths ? o->paths : default_paths,
+			    o->npaths ? o->npaths : 1, -1);
 	ww_defset_finish(e->defs);
 	d = ww_defset_diags(e->defs);
 	if (d->n) {
@@ -55,8 +56,9 @@ int ww_engine_prepare(ww_engine *e, const ww_engine_opts *o)
 		fputs(ww_buf_cstr(&text), stderr);
 	}
 	if (rc || d->count[WW_SEV_ERROR]) {
-		rc = ww_error_set(WW_EINVALID, "%zu error%s in the definitions; nothing was written",
-				  d->count[WW_SEV_ERROR], d->count[WW_SEV_ERROR] == 1 ? "" : "s");
+		rc =
+		    ww_error_set(WW_EINVALID, "%zu error%s in the definitions; nothing was written",
+				 d->count[WW_SEV_ERROR], d->count[WW_SEV_ERROR] == 1 ? "" : "s");
 		goto done;
 	}
 	if (o->layout_file)
@@ -127,8 +129,8 @@ static void progress_cb(void *ctx, size_t done, size_t total)
 
 	if (!ps->enabled)
 		return;
-	fprintf(stderr, "\r[%.*s%*s] %zu/%zu", fill, "##############################", width - fill, "",
-		done, total);
+	fprintf(stderr, "\r[%.*s%*s] %zu/%zu", fill, "##############################", width - fill,
+		"", done, total);
 	if (done == total)
 		fputc('\n', stderr);
 	fflush(stderr);
@@ -179,10 +181,12 @@ static int write_report(const char *path, const ww_buf *json)
 	FILE *f = fopen(path, "w");
 
 	if (!f)
-		return ww_error_set(WW_ERROR, "cannot write report '%s': %s", path, strerror(errno));
+		return ww_error_set(WW_ERROR, "cannot write report '%s': %s", path,
+				    strerror(errno));
 	fwrite(json->ptr ? json->ptr : "", 1, json->len, f);
 	if (fclose(f) != 0)
-		return ww_error_set(WW_ERROR, "cannot write report '%s': %s", path, strerror(errno));
+		return ww_error_set(WW_ERROR, "cannot write report '%s': %s", path,
+				    strerror(errno));
 	return 0;
 }
 
@@ -197,7 +201,7 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	ww_apply_result res;
 	ww_ddb_stats stats, before, after, applied;
 	ww_buf text = WW_BUF_INIT;
-	progress_state ps = { 0, 0 };
+	progress_state ps = {0, 0};
 	char holder[256], *old = NULL;
 	double t0 = wall_s();
 	int rc, run_recorded = 0, final_rc;
@@ -214,10 +218,12 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 			goto ledger_missing;
 		if (rc)
 			goto done;
-		ww_log(WW_LOG_NORMAL, old ? "removed the import lock held by '%s'" : "no import lock was held%s",
+		ww_log(WW_LOG_NORMAL,
+		       old ? "removed the import lock held by '%s'" : "no import lock was held%s",
 		       old ? old : "");
 	}
-	rc = ww_lock_acquire(&lock, ddb, ledger, holder, io->lock_lease_s, io->lock_timeout_s, io->stop);
+	rc = ww_lock_acquire(&lock, ddb, ledger, holder, io->lock_lease_s, io->lock_timeout_s,
+			     io->stop);
 	if (rc == WW_ENOTFOUND)
 		goto ledger_missing;
 	if (rc)
@@ -250,8 +256,8 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	applied.write_requests = after.write_requests - before.write_requests;
 	applied.items_written = after.items_written - before.items_written;
 	applied.consumed_wcu = after.consumed_wcu - before.consumed_wcu;
-	ww_log(WW_LOG_VERBOSE, "wrote %lu items in %lu write requests (%lu retries)", applied.items_written,
-	       applied.write_requests, applied.retries);
+	ww_log(WW_LOG_VERBOSE, "wrote %lu items in %lu write requests (%lu retries)",
+	       applied.items_written, applied.write_requests, applied.retries);
 	ww_report_count_outcomes(&e->plan, &run);
 	ww_buf_clear(&text);
 	ww_buf_putc(&text, '\n');
@@ -278,14 +284,17 @@ finish:
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", ww_error_message());
 		ww_item_now(run.ended_at);
-		run.status = rc == 0 ? "succeeded" : rc == WW_EINTERRUPTED ? "interrupted" : "failed";
+		run.status = rc == 0		     ? "succeeded"
+			     : rc == WW_EINTERRUPTED ? "interrupted"
+						     : "failed";
 		run.duration_s = wall_s() - t0;
 		ww_ddb_get_stats(ddb, &stats);
 		run.requests = stats.requests;
 		run.retries = stats.retries;
 		run.wcu = stats.consumed_wcu;
 		if (run_recorded && ww_ledger_put_run(ddb, ledger, &run) < 0)
-			ww_log_warning("could not record the run in '%s': %s", ledger, ww_error_message());
+			ww_log_warning("could not record the run in '%s': %s", ledger,
+				       ww_error_message());
 		if (io->report_file) {
 			ww_buf_clear(&text);
 			ww_report_json(&text, &e->plan, &e->tables, &run, &res, &stats, &applied,
@@ -361,8 +370,9 @@ int ww_engine_status(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, int lim
 	ww_buf_clear(&text);
 	ww_report_plan_line(&text, &e->plan, o->prune);
 	fprintf(out, "%s\n%s\n", ww_buf_cstr(&text),
-		ww_engine_has_changes(e, o->prune) ? "The tables differ from the definitions: run 'wwseed plan' for details."
-						   : "The tables match the definitions.");
+		ww_engine_has_changes(e, o->prune)
+		    ? "The tables differ from the definitions: run 'wwseed plan' for details."
+		    : "The tables match the definitions.");
 done:
 	ww_av_release(&runs);
 	ww_buf_release(&text);

@@ -19,16 +19,16 @@
  * options and print.
  */
 typedef struct {
-	const char *const *paths;     /* NULL/0: "seeds" */
+	const char *const *paths; /* NULL/0: "seeds" */
 	size_t npaths;
 	ww_resolve_opts resolve;
-	const char *layout_name;      /* NULL: "per-kind" */
-	const char *layout_file;      /* overrides layout_name */
-	const char *diag_format;      /* for validation errors; NULL: "text" */
+	const char *layout_name; /* NULL: "per-kind" */
+	const char *layout_file; /* overrides layout_name */
+	const char *diag_format; /* for validation errors; NULL: "text" */
 	int prune;
 	int color;
 	int show_unchanged;
-	FILE *out;                    /* plan text, summaries; NULL: stdout */
+	FILE *out; /* plan text, summaries; NULL: stdout */
 } ww_engine_opts;
 
 typedef struct {
@@ -40,7 +40,10 @@ typedef struct {
 	int planned;
 } ww_engine;
 
-#define WW_ENGINE_INIT { 0 }
+#define WW_ENGINE_INIT                                                                             \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /* Load and validate the definitions (diagnostics printed to stderr in the
  * chosen format), pick the layout, resolve the tables. WW_EINVALID when
@@ -55,13 +58,13 @@ void ww_engine_release(ww_engine *e);
 int ww_engine_has_changes(const ww_engine *e, int prune);
 
 typedef struct {
-	ww_apply_opts apply;          /* concurrency, max_wcu, attempts, on_conflict */
-	int lock_lease_s;             /* 0: 60 */
-	int lock_timeout_s;           /* wait for another import's lock */
-	int force_unlock;             /* remove the lock first */
-	const char *report_file;      /* JSON report or NULL */
-	int progress;                 /* progress bar on stderr */
-	volatile sig_atomic_t *stop;  /* SIGINT */
+	ww_apply_opts apply;	     /* concurrency, max_wcu, attempts, on_conflict */
+	int lock_lease_s;	     /* 0: 60 */
+	int lock_timeout_s;	     /* wait for another import's lock */
+	int force_unlock;	     /* remove the lock first */
+	const char *report_file;     /* JSON report or NULL */
+	int progress;		     /* progress bar on stderr */
+	volatile sig_atomic_t *stop; /* SIGINT */
 } ww_import_opts;
 
 /* The whole import. Returns 0, WW_EINVALID (nothing written), WW_ELOCKED,

@@ -18,8 +18,10 @@ int ww_item_build(ww_av *out, const ww_layout *l, ww_kind k, const char *id, con
 	ww_av_release(out);
 	for (i = 0; i < fields->n; i++) {
 		if (ww_layout_is_reserved(l, k, fields->members[i].name)) {
-			rc = ww_error_set(WW_EINVALID, "%s \"%s\": field '%s' collides with an attribute of layout '%s'",
-					  ww_kind_name(k), id, fields->members[i].name, l->name);
+			rc = ww_error_set(
+			    WW_EINVALID,
+			    "%s \"%s\": field '%s' collides with an attribute of layout '%s'",
+			    ww_kind_name(k), id, fields->members[i].name, l->name);
 			goto done;
 		}
 	}

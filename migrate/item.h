@@ -16,7 +16,7 @@
  */
 typedef struct {
 	const char *run_id;
-	const char *now;  /* ISO-8601 UTC, ww_item_iso_time */
+	const char *now; /* ISO-8601 UTC, ww_item_iso_time */
 } ww_item_meta;
 
 /* What plan read of an existing item that the next write carries over:

@@ -8,8 +8,8 @@
 
 #include "common/error.h"
 
-static const char *const type_tags[WW_KIND_COUNT] = { "PRIZE", "SCRATCHER", "TICKET", "STORE" };
-static const char *const entity_types[WW_KIND_COUNT] = { "Prize", "Scratcher", "Ticket", "Store" };
+static const char *const type_tags[WW_KIND_COUNT] = {"PRIZE", "SCRATCHER", "TICKET", "STORE"};
+static const char *const entity_types[WW_KIND_COUNT] = {"Prize", "Scratcher", "Ticket", "Store"};
 
 static void free_str(char **p)
 {
@@ -68,43 +68,59 @@ static int is_meta_or_empty(const char *name)
 static int check_layout(const ww_layout *l, const char *what)
 {
 	size_t k, j, i;
-	const char *book[4] = { l->entity_type_attr, l->created_attr, l->updated_attr,
-				l->version_attr };
+	const char *book[4] = {l->entity_type_attr, l->created_attr, l->updated_attr,
+			       l->version_attr};
 
 	for (i = 0; i < 4; i++)
 		if (book[i] && is_meta_or_empty(book[i]))
-			return ww_error_set(WW_EINVALID, "invalid layout '%s': bookkeeping attribute '%s' is reserved",
-					    what, book[i]);
+			return ww_error_set(
+			    WW_EINVALID,
+			    "invalid layout '%s': bookkeeping attribute '%s' is reserved", what,
+			    book[i]);
 	for (k = 0; k < WW_KIND_COUNT; k++) {
 		const ww_layout_kind *lk = &l->kinds[k];
 		int ids = 0;
 		if (!lk->table || !*lk->table)
-			return ww_error_set(WW_EINVALID, "invalid layout '%s': kind '%s' has no table", what,
+			return ww_error_set(WW_EINVALID,
+					    "invalid layout '%s': kind '%s' has no table", what,
 					    ww_kind_name((ww_kind)k));
 		if (lk->nkeys == 0)
-			return ww_error_set(WW_EINVALID, "invalid layout '%s': kind '%s' has no key", what,
+			return ww_error_set(WW_EINVALID,
+					    "invalid layout '%s': kind '%s' has no key", what,
 					    ww_kind_name((ww_kind)k));
 		for (i = 0; i < lk->nkeys; i++) {
 			const ww_layout_key *key = &lk->keys[i];
 			if (is_meta_or_empty(key->name))
-				return ww_error_set(WW_EINVALID, "invalid layout '%s': key attribute name '%s' of kind '%s' is not allowed",
-						    what, key->name ? key->name : "", ww_kind_name((ww_kind)k));
+				return ww_error_set(WW_EINVALID,
+						    "invalid layout '%s': key attribute name '%s' "
+						    "of kind '%s' is not allowed",
+						    what, key->name ? key->name : "",
+						    ww_kind_name((ww_kind)k));
 			if (count_id(key->tmpl) > 1)
-				return ww_error_set(WW_EINVALID, "invalid layout '%s': key template '%s' of kind '%s' names ${id} more than once",
+				return ww_error_set(WW_EINVALID,
+						    "invalid layout '%s': key template '%s' of "
+						    "kind '%s' names ${id} more than once",
 						    what, key->tmpl, ww_kind_name((ww_kind)k));
 			ids += count_id(key->tmpl);
 			if (!strcmp(key->name, "id") && strcmp(key->tmpl, "${id}"))
-				return ww_error_set(WW_EINVALID, "invalid layout '%s': key attribute 'id' of kind '%s' must be \"${id}\" (it is the definition's own field)",
-						    what, ww_kind_name((ww_kind)k));
+				return ww_error_set(
+				    WW_EINVALID,
+				    "invalid layout '%s': key attribute 'id' of kind '%s' must be "
+				    "\"${id}\" (it is the definition's own field)",
+				    what, ww_kind_name((ww_kind)k));
 			for (j = 0; j < 4; j++)
 				if (book[j] && !strcmp(book[j], key->name))
-					return ww_error_set(WW_EINVALID, "invalid layout '%s': '%s' is both a key and a bookkeeping attribute",
+					return ww_error_set(WW_EINVALID,
+							    "invalid layout '%s': '%s' is both a "
+							    "key and a bookkeeping attribute",
 							    what, key->name);
 		}
 		/* Kinds sharing a table must share its key schema. */
 		if (ids != 1)
-			return ww_error_set(WW_EINVALID, "invalid layout '%s': the key of kind '%s' must contain ${id}",
-					    what, ww_kind_name((ww_kind)k));
+			return ww_error_set(
+			    WW_EINVALID,
+			    "invalid layout '%s': the key of kind '%s' must contain ${id}", what,
+			    ww_kind_name((ww_kind)k));
 		for (j = 0; j < k; j++) {
 			const ww_layout_kind *o = &l->kinds[j];
 			if (strcmp(o->table, lk->table))
@@ -118,7 +134,8 @@ static int check_layout(const ww_layout *l, const char *what)
 	}
 	return 0;
 schema:
-	return ww_error_set(WW_EINVALID, "invalid layout '%s': kinds in table '%s' use different key attributes",
+	return ww_error_set(WW_EINVALID,
+			    "invalid layout '%s': kinds in table '%s' use different key attributes",
 			    what, l->kinds[k].table);
 }
 
@@ -133,8 +150,9 @@ int ww_layout_builtin(ww_layout *out, const char *name)
 	else if (!strcmp(name, "single-table"))
 		single = 1;
 	else
-		return ww_error_set(WW_EINVALID, "unknown layout '%s' (per-kind or single-table, or --layout-file)",
-				    name);
+		return ww_error_set(
+		    WW_EINVALID, "unknown layout '%s' (per-kind or single-table, or --layout-file)",
+		    name);
 	out->name = ww_xstrdup(name);
 	for (k = 0; k < WW_KIND_COUNT; k++) {
 		ww_layout_kind *lk = &out->kinds[k];
@@ -194,14 +212,18 @@ int ww_layout_parse(ww_layout *out, const char *json, size_t len, const char *wh
 		out->name = ww_xstrdup(what);
 	book = cJSON_GetObjectItemCaseSensitive(root, "bookkeeping");
 	if (book && !cJSON_IsObject(book)) {
-		ww_error_set(WW_EINVALID, "invalid layout '%s': \"bookkeeping\" must be an object", what);
+		ww_error_set(WW_EINVALID, "invalid layout '%s': \"bookkeeping\" must be an object",
+			     what);
 		goto done;
 	}
 	if (book) {
-		cJSON_ArrayForEach(m, book) {
+		cJSON_ArrayForEach(m, book)
+		{
 			if (strcmp(m->string, "entityType") && strcmp(m->string, "createdAt") &&
 			    strcmp(m->string, "updatedAt") && strcmp(m->string, "version")) {
-				ww_error_set(WW_EINVALID, "invalid layout '%s': unknown bookkeeping attribute '%s' (entityType, createdAt, updatedAt, version)",
+				ww_error_set(WW_EINVALID,
+					     "invalid layout '%s': unknown bookkeeping attribute "
+					     "'%s' (entityType, createdAt, updatedAt, version)",
 					     what, m->string);
 				goto done;
 			}
@@ -213,13 +235,17 @@ int ww_layout_parse(ww_layout *out, const char *json, size_t len, const char *wh
 	}
 	kinds = cJSON_GetObjectItemCaseSensitive(root, "kinds");
 	if (!cJSON_IsObject(kinds)) {
-		ww_error_set(WW_EINVALID, "invalid layout '%s': \"kinds\" must be an object with prize, scratcher, ticket and store",
+		ww_error_set(WW_EINVALID,
+			     "invalid layout '%s': \"kinds\" must be an object with prize, "
+			     "scratcher, ticket and store",
 			     what);
 		goto done;
 	}
-	cJSON_ArrayForEach(kv, kinds) {
+	cJSON_ArrayForEach(kv, kinds)
+	{
 		if (ww_kind_parse(kv->string) < 0) {
-			ww_error_set(WW_EINVALID, "invalid layout '%s': unknown kind '%s'", what, kv->string);
+			ww_error_set(WW_EINVALID, "invalid layout '%s': unknown kind '%s'", what,
+				     kv->string);
 			goto done;
 		}
 	}
@@ -242,13 +268,18 @@ int ww_layout_parse(ww_layout *out, const char *json, size_t len, const char *wh
 			lk->entity_type = ww_xstrdup(entity_types[k]);
 		key = cJSON_GetObjectItemCaseSensitive(kv, "key");
 		if (!cJSON_IsObject(key)) {
-			ww_error_set(WW_EINVALID, "invalid layout '%s': kind '%s' needs \"key\": {\"attr\": \"template\"}",
+			ww_error_set(WW_EINVALID,
+				     "invalid layout '%s': kind '%s' needs \"key\": {\"attr\": "
+				     "\"template\"}",
 				     what, ww_kind_name((ww_kind)k));
 			goto done;
 		}
-		cJSON_ArrayForEach(m, key) {
+		cJSON_ArrayForEach(m, key)
+		{
 			if (lk->nkeys == WW_LAYOUT_MAX_KEYS || !cJSON_IsString(m)) {
-				ww_error_set(WW_EINVALID, "invalid layout '%s': kind '%s' key must be one or two string templates",
+				ww_error_set(WW_EINVALID,
+					     "invalid layout '%s': kind '%s' key must be one or "
+					     "two string templates",
 					     what, ww_kind_name((ww_kind)k));
 				goto done;
 			}
@@ -258,7 +289,9 @@ int ww_layout_parse(ww_layout *out, const char *json, size_t len, const char *wh
 		}
 	}
 	if (bad) {
-		ww_error_set(WW_EINVALID, "invalid layout '%s': names, tables and templates must be strings", what);
+		ww_error_set(WW_EINVALID,
+			     "invalid layout '%s': names, tables and templates must be strings",
+			     what);
 		goto done;
 	}
 	rc = check_layout(out, what);
@@ -279,7 +312,8 @@ int ww_layout_load_file(ww_layout *out, const char *path)
 
 	f = fopen(path, "rb");
 	if (!f) {
-		rc = ww_error_set(WW_EINVALID, "cannot read layout file '%s': %s", path, strerror(errno));
+		rc = ww_error_set(WW_EINVALID, "cannot read layout file '%s': %s", path,
+				  strerror(errno));
 		goto done;
 	}
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
@@ -368,7 +402,8 @@ int ww_layout_match(const ww_layout *l, const char *table, const ww_av *item, ww
 			if (!v || v->type != WW_AV_S)
 				ok = 0;
 			else if (!id && strstr(lk->keys[i].tmpl, "${id}"))
-				ok = (id = match_template(l, (ww_kind)k, lk->keys[i].tmpl, v->str, v->len)) != NULL;
+				ok = (id = match_template(l, (ww_kind)k, lk->keys[i].tmpl, v->str,
+							  v->len)) != NULL;
 		}
 		if (ok && id) {
 			/* Every key attribute must be exactly what this id gives. */

@@ -21,14 +21,14 @@
 #define WW_LAYOUT_MAX_KEYS 2
 
 typedef struct {
-	char *name;  /* attribute name ("id", "PK") */
-	char *tmpl;  /* "${id}", "${TYPE}#${id}" */
+	char *name; /* attribute name ("id", "PK") */
+	char *tmpl; /* "${id}", "${TYPE}#${id}" */
 } ww_layout_key;
 
 typedef struct {
-	char *table;        /* logical table: "prizes", ..., "game-data" */
-	char *type;         /* type tag for ${TYPE}: "PRIZE" */
-	char *entity_type;  /* value of the entityType attribute ("Prize") or NULL */
+	char *table;	   /* logical table: "prizes", ..., "game-data" */
+	char *type;	   /* type tag for ${TYPE}: "PRIZE" */
+	char *entity_type; /* value of the entityType attribute ("Prize") or NULL */
 	ww_layout_key keys[WW_LAYOUT_MAX_KEYS];
 	size_t nkeys;
 } ww_layout_kind;
@@ -38,12 +38,15 @@ typedef struct {
 	ww_layout_kind kinds[WW_KIND_COUNT];
 	/* Bookkeeping attribute names; NULL when the layout has none. */
 	char *entity_type_attr; /* "entityType" */
-	char *created_attr;     /* "createdAt": set on create, kept on update */
-	char *updated_attr;     /* "updatedAt": moves on every write */
-	char *version_attr;     /* "version": 1 on create, +1 on update */
+	char *created_attr;	/* "createdAt": set on create, kept on update */
+	char *updated_attr;	/* "updatedAt": moves on every write */
+	char *version_attr;	/* "version": 1 on create, +1 on update */
 } ww_layout;
 
-#define WW_LAYOUT_INIT { 0 }
+#define WW_LAYOUT_INIT                                                                             \
+	{                                                                                          \
+		0                                                                                  \
+	}
 
 /* The name of wwseed's one metadata attribute (a map) on every item. */
 #define WW_META_ATTR "_wwseed"
@@ -61,8 +64,7 @@ void ww_layout_release(ww_layout *l);
 
 /* Expand a template for a definition of kind `k` with `id`; appended to
  * `out`. */
-void ww_layout_expand(ww_buf *out, const ww_layout *l, ww_kind k, const char *tmpl,
-		      const char *id);
+void ww_layout_expand(ww_buf *out, const ww_layout *l, ww_kind k, const char *tmpl, const char *id);
 /* The key of a definition (a WW_AV_M of S values) into `out`, released
  * first. */
 void ww_layout_key_of(const ww_layout *l, ww_kind k, const char *id, ww_av *out);

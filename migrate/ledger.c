@@ -24,7 +24,8 @@ void ww_run_init(ww_run *r, const char *layout, const char *version)
 		struct timeval tv;
 		gettimeofday(&tv, NULL);
 		for (i = 0; i < sizeof(rnd); i++)
-			rnd[i] = (unsigned char)((tv.tv_usec >> (i * 3)) ^ (getpid() >> i) ^ (int)i);
+			rnd[i] =
+			    (unsigned char)((tv.tv_usec >> (i * 3)) ^ (getpid() >> i) ^ (int)i);
 	}
 	for (i = 0; i < sizeof(rnd); i++)
 		snprintf(r->run_id + i * 2, 3, "%02x", rnd[i]);
@@ -115,8 +116,8 @@ int ww_ledger_list_runs(ww_ddb *ddb, const char *table, int limit, ww_av *out)
 {
 	ww_av names = WW_AV_INIT, values = WW_AV_INIT, page = WW_AV_INIT, last = WW_AV_INIT,
 	      start = WW_AV_INIT, all = WW_AV_INIT;
-	ww_ddb_expr expr = { 0 };
-	ww_ddb_read r = { 0 };
+	ww_ddb_expr expr = {0};
+	ww_ddb_read r = {0};
 	size_t i, from;
 	int rc = 0;
 
@@ -213,7 +214,7 @@ static void describe_holder(ww_ddb *ddb, const char *table, ww_buf *out, char **
 static int try_take(ww_lock *lk, time_t now)
 {
 	ww_av item = WW_AV_INIT, names = WW_AV_INIT, values = WW_AV_INIT;
-	ww_ddb_expr expr = { 0 };
+	ww_ddb_expr expr = {0};
 	int rc;
 
 	ww_lock_item(&item, lk->holder, now, lk->lease_s);
@@ -235,7 +236,7 @@ static int try_take(ww_lock *lk, time_t now)
 static int renew(ww_lock *lk)
 {
 	ww_av key = WW_AV_INIT, names = WW_AV_INIT, values = WW_AV_INIT;
-	ww_ddb_expr expr = { 0 };
+	ww_ddb_expr expr = {0};
 	int rc;
 
 	lock_key(&key);
@@ -267,7 +268,8 @@ static void *heartbeat(void *arg)
 	while (!lk->stopping) {
 		clock_gettime(CLOCK_REALTIME, &until);
 		until.tv_sec += every;
-		while (!lk->stopping && pthread_cond_timedwait(&lk->cv, &lk->mu, &until) != ETIMEDOUT)
+		while (!lk->stopping &&
+		       pthread_cond_timedwait(&lk->cv, &lk->mu, &until) != ETIMEDOUT)
 			;
 		if (lk->stopping)
 			break;
@@ -276,7 +278,8 @@ static void *heartbeat(void *arg)
 		pthread_mutex_lock(&lk->mu);
 		if (rc == WW_ECONFLICT) {
 			lk->lost = 1;
-			ww_log_warning("import lock lost: another run took it after our lease expired");
+			ww_log_warning(
+			    "import lock lost: another run took it after our lease expired");
 			break;
 		}
 		if (rc)
@@ -308,8 +311,11 @@ int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *hol
 		if (now - start >= timeout_s || (stop && *stop)) {
 			ww_buf_clear(&who);
 			describe_holder(ddb, table, &who, NULL);
-			rc = ww_error_set(WW_ELOCKED, "import lock in '%s' is held by %s; waited %ds (--lock-timeout); if that run is dead, use --force-unlock",
-					  table, who.len ? ww_buf_cstr(&who) : "another run", timeout_s);
+			rc = ww_error_set(
+			    WW_ELOCKED,
+			    "import lock in '%s' is held by %s; waited %ds (--lock-timeout); if "
+			    "that run is dead, use --force-unlock",
+			    table, who.len ? ww_buf_cstr(&who) : "another run", timeout_s);
 			break;
 		}
 		if (!announced) {
@@ -332,7 +338,7 @@ int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *hol
 void ww_lock_release(ww_lock *lk)
 {
 	ww_av key = WW_AV_INIT, names = WW_AV_INIT, values = WW_AV_INIT;
-	ww_ddb_expr expr = { 0 };
+	ww_ddb_expr expr = {0};
 
 	if (!lk || !lk->table)
 		return;

@@ -24,14 +24,14 @@
 typedef struct {
 	char run_id[40];
 	char started_at[32];
-	char ended_at[32];     /* "" while running */
-	const char *status;    /* running|succeeded|failed|interrupted */
+	char ended_at[32];  /* "" while running */
+	const char *status; /* running|succeeded|failed|interrupted */
 	char input_digest[65];
 	size_t counts[WW_KIND_COUNT][WW_OUTCOME_NTYPES];
 	const char *layout;
-	const char *version;   /* wwseed version */
-	const char *commit;    /* GITHUB_SHA / CI_COMMIT_SHA or NULL */
-	const char *actor;     /* GITHUB_ACTOR or USER or NULL */
+	const char *version; /* wwseed version */
+	const char *commit;  /* GITHUB_SHA / CI_COMMIT_SHA or NULL */
+	const char *actor;   /* GITHUB_ACTOR or USER or NULL */
 	double duration_s;
 	unsigned long requests, retries;
 	double wcu;
@@ -55,7 +55,7 @@ typedef struct {
 	char *holder;
 	int lease_s;
 	int held;
-	int lost;              /* a renewal found someone else's lease */
+	int lost; /* a renewal found someone else's lease */
 	int hb_running;
 	pthread_t hb;
 	pthread_mutex_t mu;

@@ -23,15 +23,17 @@ enum {
 	WW_EOPT_LOCAL_BASE /* each command numbers its own from here */
 };
 
-#define WW_ENGINE_LONGOPTS                                                  \
-	{ "stage", required_argument, NULL, WW_EOPT_STAGE },                \
-	{ "table", required_argument, NULL, WW_EOPT_TABLE },                \
-	{ "cdk-outputs", required_argument, NULL, WW_EOPT_CDK_OUTPUTS },    \
-	{ "layout", required_argument, NULL, WW_EOPT_LAYOUT },              \
-	{ "layout-file", required_argument, NULL, WW_EOPT_LAYOUT_FILE },    \
-	{ "format", required_argument, NULL, WW_EOPT_FORMAT },              \
-	{ "prune", no_argument, NULL, WW_EOPT_PRUNE },                      \
-	{ "show-unchanged", no_argument, NULL, WW_EOPT_SHOW_UNCHANGED }
+#define WW_ENGINE_LONGOPTS                                                                         \
+	{"stage", required_argument, NULL, WW_EOPT_STAGE},                                         \
+	    {"table", required_argument, NULL, WW_EOPT_TABLE},                                     \
+	    {"cdk-outputs", required_argument, NULL, WW_EOPT_CDK_OUTPUTS},                         \
+	    {"layout", required_argument, NULL, WW_EOPT_LAYOUT},                                   \
+	    {"layout-file", required_argument, NULL, WW_EOPT_LAYOUT_FILE},                         \
+	    {"format", required_argument, NULL, WW_EOPT_FORMAT},                                   \
+	    {"prune", no_argument, NULL, WW_EOPT_PRUNE},                                           \
+	{                                                                                          \
+		"show-unchanged", no_argument, NULL, WW_EOPT_SHOW_UNCHANGED                        \
+	}
 
 /* The help lines of those options. */
 extern const char ww_engine_opts_help[];

@@ -154,7 +154,8 @@ void ww_plan_diff(ww_plan *p)
 	p->diffed = 1;
 	idx = ww_xcalloc(nlocal ? nlocal : 1, sizeof(*idx));
 	for (i = 0; i < nlocal; i++) {
-		idx[i].key = match_key(p->layout, p->items[i].kind, p->items[i].table, &p->items[i].key);
+		idx[i].key =
+		    match_key(p->layout, p->items[i].kind, p->items[i].table, &p->items[i].key);
 		idx[i].idx = i;
 	}
 	qsort(idx, nlocal, sizeof(*idx), cmp_key_index);
@@ -238,7 +239,7 @@ int ww_plan_build_items(ww_plan *p, const ww_item_meta *meta)
 
 	for (i = 0; i < p->n; i++) {
 		ww_change *c = &p->items[i];
-		ww_item_prev prev = { c->remote_created, c->remote_version };
+		ww_item_prev prev = {c->remote_created, c->remote_version};
 
 		if (c->type == WW_CHANGE_ORPHAN) {
 			c->wcu = 1;
@@ -275,21 +276,23 @@ void ww_plan_count(const ww_plan *p, int prune, ww_plan_counts *out)
 
 const char *ww_change_type_name(ww_change_type t)
 {
-	static const char *const names[] = { "create", "update", "unchanged", "orphaned" };
+	static const char *const names[] = {"create", "update", "unchanged", "orphaned"};
 	return t < WW_CHANGE_NTYPES ? names[t] : "?";
 }
 
 const char *ww_outcome_name(ww_outcome o)
 {
-	static const char *const names[] = { "pending", "created", "updated", "unchanged", "deleted",
-					     "kept", "conflict", "skipped", "failed" };
+	static const char *const names[] = {"pending",	 "created", "updated",
+					    "unchanged", "deleted", "kept",
+					    "conflict",	 "skipped", "failed"};
 	return o < WW_OUTCOME_NTYPES ? names[o] : "?";
 }
 
 /* ---- Reading the tables ---------------------------------------------- */
 
 /* The logical tables the layout uses, each once. */
-static size_t layout_tables(const ww_layout *l, const char *out[WW_KIND_COUNT], ww_kind first[WW_KIND_COUNT])
+static size_t layout_tables(const ww_layout *l, const char *out[WW_KIND_COUNT],
+			    ww_kind first[WW_KIND_COUNT])
 {
 	size_t n = 0, k, j;
 
@@ -310,8 +313,8 @@ static int scan_table(ww_plan *p, ww_ddb *ddb, const char *logical, const char *
 	const ww_layout *l = p->layout;
 	ww_av names = WW_AV_INIT, items = WW_AV_INIT, last = WW_AV_INIT, start = WW_AV_INIT;
 	ww_buf proj = WW_BUF_INIT;
-	ww_ddb_expr expr = { 0 };
-	ww_ddb_read r = { 0 };
+	ww_ddb_expr expr = {0};
+	ww_ddb_read r = {0};
 	ww_ddb_error err;
 	char ph[32];
 	size_t i;
@@ -441,7 +444,9 @@ int ww_plan_read(ww_plan *p, ww_ddb *ddb, const ww_tables *tables)
 	for (i = 0; i < n; i++) {
 		const char *physical = ww_tables_name(tables, logical[i]);
 		if (!physical)
-			return ww_error_set(WW_EINVALID, "layout '%s' names table '%s', which is not one of prizes, scratchers, tickets, stores, game-data",
+			return ww_error_set(WW_EINVALID,
+					    "layout '%s' names table '%s', which is not one of "
+					    "prizes, scratchers, tickets, stores, game-data",
 					    p->layout->name, logical[i]);
 		rc = scan_table(p, ddb, logical[i], physical, first[i]);
 		if (rc == WW_ENOTFOUND) {

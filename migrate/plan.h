@@ -43,22 +43,22 @@ typedef struct {
 	ww_change_type type;
 	ww_kind kind;
 	char *id;
-	char *table;            /* logical table ("prizes", "game-data") */
-	ww_av key;              /* M */
-	ww_av fields;           /* local definition fields; NULL for orphans */
-	char hash[65];          /* local content hash; "" for orphans */
+	char *table;   /* logical table ("prizes", "game-data") */
+	ww_av key;     /* M */
+	ww_av fields;  /* local definition fields; NULL for orphans */
+	char hash[65]; /* local content hash; "" for orphans */
 	/* What plan read from the table. */
-	int remote;             /* the key exists in the table */
-	int remote_managed;     /* _wwseed.managedBy = "wwseed" */
-	char *remote_hash;      /* _wwseed.hash or NULL */
-	char *remote_created;   /* layout's createdAt or NULL */
-	char *remote_updated;   /* layout's updatedAt or NULL */
-	long remote_version;    /* layout's version counter */
+	int remote;	      /* the key exists in the table */
+	int remote_managed;   /* _wwseed.managedBy = "wwseed" */
+	char *remote_hash;    /* _wwseed.hash or NULL */
+	char *remote_created; /* layout's createdAt or NULL */
+	char *remote_updated; /* layout's updatedAt or NULL */
+	long remote_version;  /* layout's version counter */
 	int remote_has_version;
-	char **changed;         /* top-level fields that differ (updates) */
+	char **changed; /* top-level fields that differ (updates) */
 	size_t nchanged;
 	/* Built for the apply. */
-	ww_av item;             /* the item to put (creates, updates) */
+	ww_av item; /* the item to put (creates, updates) */
 	unsigned wcu;
 	/* Filled by the apply. */
 	ww_outcome outcome;
@@ -70,8 +70,8 @@ typedef struct {
 	const ww_layout *layout; /* borrowed */
 	ww_change *items;
 	size_t n, cap;
-	size_t nlocal;           /* locals first, then orphans after diff */
-	ww_av remote;            /* L of M: what the tables hold, tagged "_table" */
+	size_t nlocal; /* locals first, then orphans after diff */
+	ww_av remote;  /* L of M: what the tables hold, tagged "_table" */
 	int diffed;
 } ww_plan;
 
@@ -107,7 +107,7 @@ const char *ww_plan_table(const ww_tables *tables, const ww_change *c);
 typedef struct {
 	size_t n[WW_KIND_COUNT][WW_CHANGE_NTYPES];
 	size_t total[WW_CHANGE_NTYPES];
-	unsigned wcu;          /* puts (KB rounded up) + deletes when prune */
+	unsigned wcu; /* puts (KB rounded up) + deletes when prune */
 } ww_plan_counts;
 void ww_plan_count(const ww_plan *p, int prune, ww_plan_counts *out);
 

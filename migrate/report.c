@@ -49,7 +49,8 @@ void ww_report_plan_line(ww_buf *out, const ww_plan *p, int prune)
 		      n.total[WW_CHANGE_CREATE], n.total[WW_CHANGE_UPDATE],
 		      prune ? n.total[WW_CHANGE_ORPHAN] : 0, n.total[WW_CHANGE_UNCHANGED]);
 	if (!prune && n.total[WW_CHANGE_ORPHAN])
-		ww_buf_printf(out, ", %zu orphaned (kept; --prune deletes them)", n.total[WW_CHANGE_ORPHAN]);
+		ww_buf_printf(out, ", %zu orphaned (kept; --prune deletes them)",
+			      n.total[WW_CHANGE_ORPHAN]);
 	ww_buf_printf(out, "; %u WCU", n.wcu);
 }
 
@@ -66,14 +67,18 @@ void ww_report_plan_text(ww_buf *out, const ww_plan *p, const ww_tables *t, int 
 		const char *kind = ww_kind_name(c->kind);
 		switch (c->type) {
 		case WW_CHANGE_CREATE:
-			ww_buf_printf(out, "%s+ create %s \"%s\"%s\n", paint(color, "\033[32m"), kind, c->id, reset);
+			ww_buf_printf(out, "%s+ create %s \"%s\"%s\n", paint(color, "\033[32m"),
+				      kind, c->id, reset);
 			break;
 		case WW_CHANGE_UPDATE:
-			ww_buf_printf(out, "%s~ update %s \"%s\" (", paint(color, "\033[33m"), kind, c->id);
+			ww_buf_printf(out, "%s~ update %s \"%s\" (", paint(color, "\033[33m"), kind,
+				      c->id);
 			if (c->nchanged)
 				ww_buf_puts(out, "fields: ");
 			else
-				ww_buf_puts(out, c->remote_managed ? "metadata only" : "not written by wwseed; same content");
+				ww_buf_puts(out, c->remote_managed
+						     ? "metadata only"
+						     : "not written by wwseed; same content");
 			fields_list(out, c);
 			ww_buf_printf(out, ")%s\n", reset);
 			break;
@@ -143,7 +148,9 @@ static void summary_json(ww_buf *out, const ww_plan *p, int prune)
 	ww_plan_counts n;
 
 	ww_plan_count(p, prune, &n);
-	ww_buf_printf(out, "{\"create\":%zu,\"update\":%zu,\"delete\":%zu,\"unchanged\":%zu,\"orphaned\":%zu,\"wcu\":%u}",
+	ww_buf_printf(out,
+		      "{\"create\":%zu,\"update\":%zu,\"delete\":%zu,\"unchanged\":%zu,"
+		      "\"orphaned\":%zu,\"wcu\":%u}",
 		      n.total[WW_CHANGE_CREATE], n.total[WW_CHANGE_UPDATE],
 		      prune ? n.total[WW_CHANGE_ORPHAN] : 0, n.total[WW_CHANGE_UNCHANGED],
 		      n.total[WW_CHANGE_ORPHAN], n.wcu);
@@ -181,10 +188,11 @@ void ww_report_summary_text(ww_buf *out, const ww_plan *p, const ww_run *run)
 
 	for (k = 0; k < WW_KIND_COUNT; k++) {
 		const size_t *n = run->counts[k];
-		ww_buf_printf(out, "%-11s %zu created, %zu updated, %zu unchanged, %zu deleted, %zu failed",
-			      ww_kind_plural((ww_kind)k), n[WW_OUTCOME_CREATED], n[WW_OUTCOME_UPDATED],
-			      n[WW_OUTCOME_UNCHANGED], n[WW_OUTCOME_DELETED],
-			      n[WW_OUTCOME_FAILED] + n[WW_OUTCOME_CONFLICT]);
+		ww_buf_printf(
+		    out, "%-11s %zu created, %zu updated, %zu unchanged, %zu deleted, %zu failed",
+		    ww_kind_plural((ww_kind)k), n[WW_OUTCOME_CREATED], n[WW_OUTCOME_UPDATED],
+		    n[WW_OUTCOME_UNCHANGED], n[WW_OUTCOME_DELETED],
+		    n[WW_OUTCOME_FAILED] + n[WW_OUTCOME_CONFLICT]);
 		if (n[WW_OUTCOME_CONFLICT])
 			ww_buf_printf(out, " (%zu conflicts)", n[WW_OUTCOME_CONFLICT]);
 		if (n[WW_OUTCOME_SKIPPED])
@@ -202,13 +210,14 @@ void ww_report_summary_text(ww_buf *out, const ww_plan *p, const ww_run *run)
 		    c->outcome != WW_OUTCOME_SKIPPED)
 			continue;
 		ww_redact(&r, c->err_message ? c->err_message : "");
-		ww_buf_printf(out, "%s %s %s \"%s\": %s: %s (attempts %d%s%s)\n",
-			      c->outcome == WW_OUTCOME_SKIPPED ? "skipped" : "not written",
-			      ww_change_type_name(c->type), ww_kind_name(c->kind), c->id,
-			      c->outcome == WW_OUTCOME_FAILED ? (c->err_type ? c->err_type : "error")
-							      : "conflict",
-			      ww_buf_cstr(&r), c->attempts, c->err_request_id ? ", request id " : "",
-			      c->err_request_id ? c->err_request_id : "");
+		ww_buf_printf(
+		    out, "%s %s %s \"%s\": %s: %s (attempts %d%s%s)\n",
+		    c->outcome == WW_OUTCOME_SKIPPED ? "skipped" : "not written",
+		    ww_change_type_name(c->type), ww_kind_name(c->kind), c->id,
+		    c->outcome == WW_OUTCOME_FAILED ? (c->err_type ? c->err_type : "error")
+						    : "conflict",
+		    ww_buf_cstr(&r), c->attempts, c->err_request_id ? ", request id " : "",
+		    c->err_request_id ? c->err_request_id : "");
 		ww_buf_release(&r);
 	}
 }
@@ -246,9 +255,10 @@ void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_
 		ww_buf_putc(out, ':');
 		jstr(out, t->name[i]);
 	}
-	ww_buf_printf(out, "},\"figures\":{\"durationSeconds\":%.3f,\"requests\":%lu,\"retries\":%lu,"
-			   "\"writeRequests\":%lu,\"itemsWritten\":%lu,\"ledgerWriteRequests\":%lu,"
-			   "\"batches\":%zu,\"plannedWcu\":",
+	ww_buf_printf(out,
+		      "},\"figures\":{\"durationSeconds\":%.3f,\"requests\":%lu,\"retries\":%lu,"
+		      "\"writeRequests\":%lu,\"itemsWritten\":%lu,\"ledgerWriteRequests\":%lu,"
+		      "\"batches\":%zu,\"plannedWcu\":",
 		      run->duration_s, stats->requests, stats->retries, apply->write_requests,
 		      apply->items_written, stats->write_requests - apply->write_requests,
 		      res ? res->batches : 0);
@@ -266,8 +276,8 @@ void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_
 		jstr(out, ww_kind_plural((ww_kind)k));
 		ww_buf_puts(out, ":{");
 		for (o = 0; o < WW_OUTCOME_NTYPES; o++)
-			ww_buf_printf(out, "%s\"%s\":%zu", o ? "," : "", ww_outcome_name((ww_outcome)o),
-				      run->counts[k][o]);
+			ww_buf_printf(out, "%s\"%s\":%zu", o ? "," : "",
+				      ww_outcome_name((ww_outcome)o), run->counts[k][o]);
 		ww_buf_putc(out, '}');
 	}
 	ww_buf_puts(out, "},\"items\":[");

@@ -13,12 +13,12 @@ static const struct {
 	const char *env;
 	const char *output;
 } table_info[WW_TABLE_COUNT] = {
-	{ "prizes", "WWSEED_TABLE_PRIZES", "PrizesTableName" },
-	{ "scratchers", "WWSEED_TABLE_SCRATCHERS", "ScratchersTableName" },
-	{ "tickets", "WWSEED_TABLE_TICKETS", "TicketsTableName" },
-	{ "stores", "WWSEED_TABLE_STORES", "StoresTableName" },
-	{ "ledger", "WWSEED_TABLE_LEDGER", "LedgerTableName" },
-	{ "game-data", "WWSEED_TABLE_GAME_DATA", "GameDataTableName" },
+    {"prizes", "WWSEED_TABLE_PRIZES", "PrizesTableName"},
+    {"scratchers", "WWSEED_TABLE_SCRATCHERS", "ScratchersTableName"},
+    {"tickets", "WWSEED_TABLE_TICKETS", "TicketsTableName"},
+    {"stores", "WWSEED_TABLE_STORES", "StoresTableName"},
+    {"ledger", "WWSEED_TABLE_LEDGER", "LedgerTableName"},
+    {"game-data", "WWSEED_TABLE_GAME_DATA", "GameDataTableName"},
 };
 
 const char *ww_table_logical(ww_table_id t)
@@ -57,7 +57,8 @@ static int read_file(const char *path, ww_buf *out)
 	size_t n;
 
 	if (!f)
-		return ww_error_set(WW_EINVALID, "cannot read CDK outputs file '%s': %s", path, strerror(errno));
+		return ww_error_set(WW_EINVALID, "cannot read CDK outputs file '%s': %s", path,
+				    strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
 		ww_buf_put(out, chunk, n);
 	fclose(f);
@@ -76,7 +77,8 @@ static const cJSON *pick_stack(const cJSON *root, const char *stage)
 	s = cJSON_GetObjectItemCaseSensitive(root, want);
 	if (cJSON_IsObject(s))
 		return s;
-	cJSON_ArrayForEach(s, root) {
+	cJSON_ArrayForEach(s, root)
+	{
 		if (cJSON_IsObject(s)) {
 			only = s;
 			n++;
@@ -101,13 +103,16 @@ int ww_tables_resolve(ww_tables *out, const ww_resolve_opts *o)
 		size_t klen = eq ? (size_t)(eq - o->overrides[i]) : 0;
 
 		if (!eq || !eq[1] || klen == 0 || klen >= sizeof(kind)) {
-			rc = ww_error_set(WW_EINVALID, "invalid --table '%s': expected KIND=NAME", o->overrides[i]);
+			rc = ww_error_set(WW_EINVALID, "invalid --table '%s': expected KIND=NAME",
+					  o->overrides[i]);
 			goto done;
 		}
 		memcpy(kind, o->overrides[i], klen);
 		kind[klen] = 0;
 		if ((t = ww_table_parse(kind)) < 0) {
-			rc = ww_error_set(WW_EINVALID, "invalid --table '%s': unknown kind '%s' (prizes, scratchers, tickets, stores, ledger, game-data)",
+			rc = ww_error_set(WW_EINVALID,
+					  "invalid --table '%s': unknown kind '%s' (prizes, "
+					  "scratchers, tickets, stores, ledger, game-data)",
 					  o->overrides[i], kind);
 			goto done;
 		}
@@ -121,7 +126,9 @@ int ww_tables_resolve(ww_tables *out, const ww_resolve_opts *o)
 			goto done;
 		outputs = cJSON_ParseWithLength(data.ptr ? data.ptr : "", data.len);
 		if (!cJSON_IsObject(outputs)) {
-			rc = ww_error_set(WW_EINVALID, "invalid CDK outputs file '%s': not a JSON object", o->cdk_outputs);
+			rc = ww_error_set(WW_EINVALID,
+					  "invalid CDK outputs file '%s': not a JSON object",
+					  o->cdk_outputs);
 			goto done;
 		}
 		stack = pick_stack(outputs, stage);
@@ -141,7 +148,8 @@ int ww_tables_resolve(ww_tables *out, const ww_resolve_opts *o)
 		}
 		ww_buf_printf(&tried, "%s: not set; ", table_info[t].env);
 		if (o->cdk_outputs) {
-			v = stack ? cJSON_GetObjectItemCaseSensitive(stack, table_info[t].output) : NULL;
+			v = stack ? cJSON_GetObjectItemCaseSensitive(stack, table_info[t].output)
+				  : NULL;
 			if (cJSON_IsString(v) && *v->valuestring) {
 				out->name[t] = ww_xstrdup(v->valuestring);
 				ww_buf_clear(&name);
@@ -149,7 +157,8 @@ int ww_tables_resolve(ww_tables *out, const ww_resolve_opts *o)
 				out->source[t] = ww_buf_detach(&name);
 				goto record;
 			}
-			ww_buf_printf(&tried, "--cdk-outputs %s: no %s%s; ", o->cdk_outputs, table_info[t].output,
+			ww_buf_printf(&tried, "--cdk-outputs %s: no %s%s; ", o->cdk_outputs,
+				      table_info[t].output,
 				      stack ? "" : " (no stack Schratcho-<stage>)");
 		} else {
 			ww_buf_puts(&tried, "--cdk-outputs: not given; ");
@@ -160,7 +169,7 @@ int ww_tables_resolve(ww_tables *out, const ww_resolve_opts *o)
 		out->name[t] = ww_buf_detach(&name);
 		ww_buf_printf(&name, "stage '%s'", stage);
 		out->source[t] = ww_buf_detach(&name);
-record:
+	record:
 		out->tried[t] = ww_buf_detach(&tried);
 	}
 done:

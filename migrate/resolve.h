@@ -31,13 +31,14 @@ typedef enum {
 typedef struct {
 	const char *const *overrides; /* "KIND=NAME" strings from --table */
 	size_t noverrides;
-	const char *cdk_outputs;      /* file or NULL */
-	const char *stage;            /* NULL: "dev"; "": no stage */
+	const char *cdk_outputs; /* file or NULL */
+	const char *stage;	 /* NULL: "dev"; "": no stage */
 } ww_resolve_opts;
 
 typedef struct {
 	char *name[WW_TABLE_COUNT];
-	char *source[WW_TABLE_COUNT]; /* "--table", "WWSEED_TABLE_PRIZES", "--cdk-outputs FILE", "stage 'dev'" */
+	char *source[WW_TABLE_COUNT]; /* "--table", "WWSEED_TABLE_PRIZES", "--cdk-outputs FILE",
+					 "stage 'dev'" */
 	char *tried[WW_TABLE_COUNT];  /* "--table prizes=: not given; ..." */
 } ww_tables;
 
