@@ -340,7 +340,8 @@ static void *worker(void *arg)
 		size_t nputs = 0;
 
 		pthread_mutex_lock(&pl->mu);
-		if ((pl->o->stop && *pl->o->stop) || pl->next >= pl->nbatches) {
+		if ((pl->o->stop && __atomic_load_n(pl->o->stop, __ATOMIC_SEQ_CST)) ||
+		    pl->next >= pl->nbatches) {
 			pthread_mutex_unlock(&pl->mu);
 			break;
 		}
@@ -443,7 +444,8 @@ int ww_apply(ww_plan *p, ww_ddb *ddb, const ww_tables *tables, const ww_apply_op
 			break;
 		}
 	}
-	out->interrupted = o->stop && *o->stop && out->pending > 0;
+	out->interrupted =
+	    o->stop && __atomic_load_n(o->stop, __ATOMIC_SEQ_CST) && out->pending > 0;
 	if (out->interrupted)
 		rc = ww_error_set(WW_EINTERRUPTED, "interrupted: %zu of %zu writes not attempted",
 				  out->pending, pl.total);

@@ -250,6 +250,11 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	/* With nothing to write this only records every outcome. */
 	ww_ddb_get_stats(ddb, &before);
 	rc = ww_apply(&e->plan, ddb, &e->tables, &aopts, &res);
+	if (lock.lost)
+		rc = ww_error_set(WW_ELOCKED,
+				  "the import lock in '%s' was taken by another run while this one "
+				  "wrote; %zu writes not attempted",
+				  ledger, res.pending);
 	ww_ddb_get_stats(ddb, &after);
 	applied.requests = after.requests - before.requests;
 	applied.retries = after.retries - before.retries;

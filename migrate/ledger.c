@@ -278,6 +278,9 @@ static void *heartbeat(void *arg)
 		pthread_mutex_lock(&lk->mu);
 		if (rc == WW_ECONFLICT) {
 			lk->lost = 1;
+			/* Someone took the lease: start no new batch. */
+			if (lk->stop)
+				__atomic_store_n(lk->stop, 1, __ATOMIC_SEQ_CST);
 			ww_log_warning(
 			    "import lock lost: another run took it after our lease expired");
 			break;
@@ -301,6 +304,7 @@ int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *hol
 	lk->table = ww_xstrdup(table);
 	lk->holder = ww_xstrdup(holder);
 	lk->lease_s = lease_s > 0 ? lease_s : 60;
+	lk->stop = stop;
 	pthread_mutex_init(&lk->mu, NULL);
 	pthread_cond_init(&lk->cv, NULL);
 	for (;;) {
@@ -308,7 +312,12 @@ int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *hol
 		rc = try_take(lk, now);
 		if (rc != WW_ECONFLICT)
 			break;
-		if (now - start >= timeout_s || (stop && *stop)) {
+		if (stop && __atomic_load_n(stop, __ATOMIC_SEQ_CST)) {
+			rc = ww_error_set(WW_EINTERRUPTED,
+					  "interrupted while waiting for the import lock");
+			break;
+		}
+		if (now - start >= timeout_s) {
 			ww_buf_clear(&who);
 			describe_holder(ddb, table, &who, NULL);
 			rc = ww_error_set(

@@ -61,6 +61,7 @@ typedef struct {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	int stopping;
+	volatile sig_atomic_t *stop; /* set when the lease is lost */
 } ww_lock;
 
 /* "<runId>@<host>:<pid>" into out. */
@@ -69,9 +70,11 @@ void ww_lock_holder(char *out, size_t cap, const char *run_id);
 void ww_lock_item(ww_av *out, const char *holder, time_t now, int lease_s);
 
 /* Take the lock, polling once a second for up to `timeout_s` while someone
- * else holds an unexpired lease (stops early when *stop is set). Returns 0,
- * WW_ELOCKED with a message naming the holder and when the lease ends, or
- * the error of the service. Starts the heartbeat on success. */
+ * else holds an unexpired lease. Returns 0, WW_EINTERRUPTED when *stop is
+ * set while waiting, WW_ELOCKED with a message naming the holder and when
+ * the lease ends, or the error of the service. Starts the heartbeat on success; if a renewal
+ * finds the lease taken by another run, the heartbeat sets *stop so no new
+ * batch starts, and `lost` says why. */
 int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *holder, int lease_s,
 		    int timeout_s, volatile sig_atomic_t *stop);
 /* Stop the heartbeat and delete the lock if we still hold it; safe on a

@@ -78,11 +78,23 @@ run "$WWSEED" import --stage "$stage" --force-unlock "$T/defs"
 expect_rc 0 "--force-unlock removes the lock and imports"
 expect_contains "$err" "removed the import lock held by 'ghost@elsewhere:1'" "--force-unlock says whose lock it removed"
 
-# 5. the ledger: statuses of every run
-for s in "$stage" "$stage2" "$stage3"; do
-  awsddb query --table-name "schratcho-$s-wwseed-ledger" --key-condition-expression 'pk = :r' \
-    --expression-attribute-values '{":r":{"S":"run"}}' --query 'Items[].status.S' --output text
-done >"$T/statuses"
+# 5. a lease taken over mid-run (the run stalled past its lease): no new batch starts
+stage4=lst$$
+create_tables "$stage4"
+"$WWSEED" import --stage "$stage4" --max-wcu 4 --concurrency 1 --lock-lease 3 "$T/defs" >"$T/l.out" 2>"$T/l.err" &
+l=$!
+wait_for "$T/l.out" "^Plan:" || not_ok "stalled import never planned"
+ddbpy put "schratcho-$stage4-wwseed-ledger" "{\"pk\":{\"S\":\"lock\"},\"sk\":{\"S\":\"import\"},\"holder\":{\"S\":\"thief@elsewhere:2\"},\"expiresAt\":{\"N\":\"$(($(date +%s) + 600))\"}}"
+wait "$l"; rc=$?
+out=$(cat "$T/l.out"); err=$(cat "$T/l.err")
+expect_rc 6 "an import whose lease another run took stops"
+expect_contains "$err" "wwseed: the import lock in 'schratcho-$stage4-wwseed-ledger' was taken by another run while this one wrote; " "it says the lock was lost"
+expect_contains "$out" "not attempted" "and lists what it did not write"
+
+# 6. the ledger: statuses of every run
+ddbpy runs "schratcho-$stage-wwseed-ledger" runs "schratcho-$stage2-wwseed-ledger" runs "schratcho-$stage3-wwseed-ledger" \
+  runs "schratcho-$stage4-wwseed-ledger" >"$T/statuses"
 expect_eq "$(sed -n 1p "$T/statuses")" $'succeeded\tsucceeded\tsucceeded\tsucceeded' "ledger of the concurrent stage: four runs succeeded (the refused ones never started)"
 expect_eq "$(sed -n 2p "$T/statuses")" "interrupted" "ledger: the Ctrl-C run is recorded as interrupted"
 expect_eq "$(sed -n 3p "$T/statuses")" $'running\tsucceeded' "ledger: the killed run stays 'running', its re-run succeeded"
+expect_eq "$(sed -n 4p "$T/statuses")" "failed" "ledger: the run that lost its lease is recorded as failed"
