@@ -27,6 +27,7 @@ typedef struct {
 	int unprocessed_rounds; /* BatchWriteItem hands back its first request this many times */
 	const char *conflict_id; /* PutItem of this id fails its condition */
 	int saw_condition;
+	int scan_calls, get_calls, saw_projection;
 } fake;
 
 static const char *target_of(const ww_http_request *req)
@@ -61,6 +62,25 @@ static int fake_send(void *ctx, const ww_http_request *req, ww_http_response *ou
 			text = cJSON_PrintUnformatted(resp);
 			cJSON_Delete(resp);
 		}
+	} else if (!strcmp(op, "Scan")) {
+		/* Two pages: p00 (current) then p01 (stale hash), LastEvaluatedKey between. */
+		f->scan_calls++;
+		if (!cJSON_GetObjectItem(body, "ExclusiveStartKey"))
+			text = strdup("{\"Items\":[{\"id\":{\"S\":\"p00\"},\"_wwseed\":{\"M\":{\"hash\":{\"S\":\"h\"},"
+				      "\"managedBy\":{\"S\":\"wwseed\"}}}}],\"LastEvaluatedKey\":{\"id\":{\"S\":\"p00\"}}}");
+		else
+			text = strdup("{\"Items\":[{\"id\":{\"S\":\"p01\"},\"_wwseed\":{\"M\":{\"hash\":{\"S\":\"old\"},"
+				      "\"managedBy\":{\"S\":\"wwseed\"}}}}]}");
+		if (cJSON_GetObjectItem(body, "ProjectionExpression"))
+			f->saw_projection++;
+	} else if (!strcmp(op, "BatchGetItem")) {
+		/* First call hands the key back unprocessed, the second answers. */
+		f->get_calls++;
+		if (f->get_calls == 1)
+			text = strdup("{\"Responses\":{},\"UnprocessedKeys\":{\"schratcho-dev-prizes\":{\"Keys\":[{\"id\":{\"S\":\"p01\"}}]}}}");
+		else
+			text = strdup("{\"Responses\":{\"schratcho-dev-prizes\":[{\"id\":{\"S\":\"p01\"},\"name\":{\"S\":\"Old\"},"
+				      "\"_wwseed\":{\"M\":{\"hash\":{\"S\":\"old\"}}}}]}}");
 	} else if (!strcmp(op, "PutItem")) {
 		cJSON *id = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(body, "Item"), "id"), "S");
 		f->put_calls++;
@@ -246,6 +266,36 @@ static void test_apply_stop_starts_no_batch(void **state)
 	world_free(w);
 }
 
+static void test_plan_read_follows_pages_and_unprocessed_keys(void **state)
+{
+	world *w = world_new(0);
+	ww_av fields = WW_AV_INIT;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		char id[8];
+		snprintf(id, sizeof(id), "p%02zu", i);
+		ww_av_set_container(&fields, WW_AV_M);
+		ww_av_set_s(ww_av_map_add(&fields, "id"), id, strlen(id));
+		ww_av_set_s(ww_av_map_add(&fields, "name"), "New", 3);
+		ww_plan_add_local(&w->plan, WW_KIND_PRIZE, id, &fields, "h");
+		ww_av_release(&fields);
+	}
+	w->plan.diffed = 0;
+	assert_int_equal(ww_plan_read(&w->plan, w->ddb, &w->tables), 0);
+	/* The four tables of the layout, each in two pages (the fake pages them all). */
+	assert_int_equal(w->f.scan_calls, 8);
+	assert_int_equal(w->f.saw_projection, 8);
+	assert_int_equal(w->plan.items[0].type, WW_CHANGE_UNCHANGED);
+	assert_int_equal(w->plan.items[1].type, WW_CHANGE_UPDATE);
+	assert_int_equal(w->plan.items[2].type, WW_CHANGE_CREATE);
+	assert_int_equal(w->f.get_calls, 2);
+	assert_int_equal(w->plan.items[1].nchanged, 1);
+	assert_string_equal(w->plan.items[1].changed[0], "name");
+	world_free(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_apply_conditional_puts_report_conflicts),
 		cmocka_unit_test(test_apply_skip_leaves_conflicts_without_failing),
 		cmocka_unit_test(test_apply_stop_starts_no_batch),
+		cmocka_unit_test(test_plan_read_follows_pages_and_unprocessed_keys),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
