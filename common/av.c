@@ -356,7 +356,9 @@ void ww_av_to_json(ww_buf *out, const ww_av *av)
 {
 	size_t i;
 
-	ww_buf_printf(out, "{\"%s\":", type_tag(av->type));
+	ww_buf_puts(out, "{\"");
+	ww_buf_puts(out, type_tag(av->type));
+	ww_buf_puts(out, "\":");
 	switch (av->type) {
 	case WW_AV_NULL:
 		ww_buf_puts(out, "true");
