@@ -213,7 +213,8 @@ void ww_report_summary_text(ww_buf *out, const ww_plan *p, const ww_run *run)
 		ww_buf_printf(
 		    out, "%s %s %s \"%s\": %s: %s (attempts %d%s%s)\n",
 		    c->outcome == WW_OUTCOME_SKIPPED ? "skipped" : "not written",
-		    ww_change_type_name(c->type), ww_kind_name(c->kind), c->id,
+		    c->type == WW_CHANGE_ORPHAN ? "delete" : ww_change_type_name(c->type),
+		    ww_kind_name(c->kind), c->id,
 		    c->outcome == WW_OUTCOME_FAILED ? (c->err_type ? c->err_type : "error")
 						    : "conflict",
 		    ww_buf_cstr(&r), c->attempts, c->err_request_id ? ", request id " : "",

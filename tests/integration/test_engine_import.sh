@@ -68,6 +68,18 @@ expect_contains "$out" "1 orphaned (kept; --prune deletes them)" "without --prun
 run "$WWSEED" import --stage "$stage" "$T/defs"
 expect_rc 0 "import without --prune"
 expect_contains "$out" "prizes      0 created, 0 updated, 15 unchanged, 0 deleted, 0 failed, 1 orphaned kept" "summary: orphan kept"
+# an orphan that loses the mark between plan and delete is not deleted
+mkdir -p "$T/barrier"
+WWSEED_TEST_PLAN_BARRIER=$T/barrier "$WWSEED" import --stage "$stage" --prune "$T/defs" >"$T/p.out" 2>"$T/p.err" &
+pid=$!
+for _ in $(seq 1 200); do [[ -f $T/barrier/planned ]] && break; sleep 0.1; done
+ddbpy update "schratcho-$stage-prizes" '{"id":{"S":"spare-prize"}}' 'SET #w.managedBy = :o' '{":o":{"S":"the-backend"}}' '{"#w":"_wwseed"}'
+touch "$T/barrier/go"
+wait "$pid"; rc=$?
+out=$(cat "$T/p.out")
+expect_rc 0 "prune of an item that lost the mark meanwhile"
+expect_contains "$out" "skipped delete prize \"spare-prize\": conflict: not deleted: the item changed or lost the wwseed mark since plan read it" "the delete is skipped and says why"
+ddbpy update "schratcho-$stage-prizes" '{"id":{"S":"spare-prize"}}' 'SET #w.managedBy = :o' '{":o":{"S":"wwseed"}}' '{"#w":"_wwseed"}'
 run "$WWSEED" import --stage "$stage" --prune "$T/defs"
 expect_rc 0 "import --prune"
 expect_contains "$out" "- delete orphaned prize \"spare-prize\"" "prune plan says delete"
@@ -80,13 +92,13 @@ expect_not_contains "$ids" "spare-prize" "--prune deleted the orphan"
 # 6. the ledger recorded every import, the lock is gone
 awsddb scan --table-name "schratcho-$stage-wwseed-ledger" >"$T/ledger.json"
 runs=$(python3 -c 'import json,sys; print(" ".join(sorted(i["status"]["S"] for i in json.load(open(sys.argv[1]))["Items"] if i["pk"]["S"]=="run")))' "$T/ledger.json")
-expect_eq "$runs" "succeeded succeeded succeeded succeeded succeeded succeeded" "ledger: six runs, all succeeded"
+expect_eq "$runs" "succeeded succeeded succeeded succeeded succeeded succeeded succeeded" "ledger: seven runs, all succeeded"
 first=$(python3 -c 'import json,sys; r=sorted((i for i in json.load(open(sys.argv[1]))["Items"] if i["pk"]["S"]=="run"), key=lambda i: i["sk"]["S"])[0]; print(len(r["inputDigest"]["S"]), r["counts"]["M"]["tickets"]["M"]["created"]["N"], r["layout"]["S"], r["sk"]["S"].endswith("#"+r["runId"]["S"]), "endedAt" in r)' "$T/ledger.json")
 expect_eq "$first" "64 8 per-kind True True" "ledger run: input digest, counts per kind, layout, sk = start#runId, endedAt"
 expect_eq "$(python3 -c 'import json,sys; print(sum(i["pk"]["S"]=="lock" for i in json.load(open(sys.argv[1]))["Items"]))' "$T/ledger.json")" "0" "the lock is released after the import"
 run "$WWSEED" status --stage "$stage" "$T/defs"
 expect_rc 0 "status"
 expect_contains "$out" "The tables match the definitions." "status compares the definitions"
-expect_eq "$(printf '%s\n' "$out" | grep -c ' succeeded ')" "6" "status lists the runs"
+expect_eq "$(printf '%s\n' "$out" | grep -c ' succeeded ')" "7" "status lists the runs"
 run "$WWSEED" status --stage "$stage" --limit 2 "$T/defs"
 expect_eq "$(printf '%s\n' "$out" | grep -c ' succeeded ')" "2" "status --limit"
