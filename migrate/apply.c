@@ -326,6 +326,16 @@ static void write_batch(pool *pl, ww_change **cs, size_t n, unsigned *seed)
 	ww_ddb_writes_release(left, nleft);
 }
 
+/* Count finished requests and tell the progress callback (serialised). */
+static void report_done(pool *pl, size_t n)
+{
+	pthread_mutex_lock(&pl->mu);
+	pl->done += n;
+	if (pl->o->progress)
+		pl->o->progress(pl->o->progress_ctx, pl->done, pl->total);
+	pthread_mutex_unlock(&pl->mu);
+}
+
 static void *worker(void *arg)
 {
 	pool *pl = arg;
@@ -352,16 +362,15 @@ static void *worker(void *arg)
 			if (c->type != WW_CHANGE_ORPHAN &&
 			    pl->o->on_conflict == WW_CONFLICT_OVERWRITE)
 				puts[nputs++] = c;
-			else
+			else {
 				write_one(pl, c);
+				report_done(pl, 1);
+			}
 		}
-		if (nputs)
+		if (nputs) {
 			write_batch(pl, puts, nputs, &seed);
-		pthread_mutex_lock(&pl->mu);
-		pl->done += pl->batches[b].n;
-		if (pl->o->progress)
-			pl->o->progress(pl->o->progress_ctx, pl->done, pl->total);
-		pthread_mutex_unlock(&pl->mu);
+			report_done(pl, nputs);
+		}
 	}
 	return NULL;
 }

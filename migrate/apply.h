@@ -37,7 +37,7 @@ typedef struct {
 	ww_on_conflict on_conflict;
 	int prune;		     /* delete orphans */
 	volatile sig_atomic_t *stop; /* when set, no new batch starts */
-	/* Called after each batch (serialised): items done, items to do. */
+	/* Called after each write request (serialised): items done, to do. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 } ww_apply_opts;
