@@ -33,7 +33,7 @@ expect_eq "$meta" "wwseed 1 64 ['changedAt', 'hash', 'managedBy', 'modelVersion'
 changed0=$(python3 -c 'import json,sys; print([i for i in json.load(open(sys.argv[1]))["Items"] if i["id"]["S"]=="grid"][0]["_wwseed"]["M"]["changedAt"]["S"])' "$T/scan-tickets.json")
 
 # 3. the same again: zero write requests, "No changes"
-run "$WWSEED" import --stage "$stage" --report "$T/r2.json" "$T/defs"
+run env GITHUB_SHA=0123abcd GITHUB_ACTOR=ci-bot "$WWSEED" import --stage "$stage" --report "$T/r2.json" "$T/defs"
 expect_rc 0 "second import"
 expect_contains "$out" "No changes: the tables match the definitions." "second import says no changes"
 expect_eq "$(report_field "$T/r2.json" '[r["figures"]["writeRequests"], r["figures"]["itemsWritten"], r["plan"]["unchanged"]]')" "[0, 0, 32]" "second import sent zero write requests"
@@ -95,6 +95,8 @@ runs=$(python3 -c 'import json,sys; print(" ".join(sorted(i["status"]["S"] for i
 expect_eq "$runs" "succeeded succeeded succeeded succeeded succeeded succeeded succeeded" "ledger: seven runs, all succeeded"
 first=$(python3 -c 'import json,sys; r=sorted((i for i in json.load(open(sys.argv[1]))["Items"] if i["pk"]["S"]=="run"), key=lambda i: i["sk"]["S"])[0]; print(len(r["inputDigest"]["S"]), r["counts"]["M"]["tickets"]["M"]["created"]["N"], r["layout"]["S"], r["sk"]["S"].endswith("#"+r["runId"]["S"]), "endedAt" in r)' "$T/ledger.json")
 expect_eq "$first" "64 8 per-kind True True" "ledger run: input digest, counts per kind, layout, sk = start#runId, endedAt"
+ci=$(python3 -c 'import json,sys; print(*[(i["commit"]["S"], i["actor"]["S"]) for i in json.load(open(sys.argv[1]))["Items"] if "commit" in i])' "$T/ledger.json")
+expect_eq "$ci" "('0123abcd', 'ci-bot')" "ledger: commit and actor from GITHUB_SHA and GITHUB_ACTOR"
 expect_eq "$(python3 -c 'import json,sys; print(sum(i["pk"]["S"]=="lock" for i in json.load(open(sys.argv[1]))["Items"]))' "$T/ledger.json")" "0" "the lock is released after the import"
 run "$WWSEED" status --stage "$stage" "$T/defs"
 expect_rc 0 "status"
