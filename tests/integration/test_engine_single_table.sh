@@ -10,7 +10,7 @@ table=schratcho-$stage-game-data
 mkdir -p "$T/defs"
 cp "$EXPORT" "$T/defs/export.json"
 canon "$EXPORT" >"$T/want.json"
-ddbpy single-table "$stage"
+create_single_table "$stage"
 
 # query_kinds OUT: a Query on EntityTypeIndex per kind (AWS CLI), bookkeeping stripped
 query_kinds() {
