@@ -140,7 +140,7 @@ static void progress_cb(void *ctx, size_t done, size_t total)
 static void plain_progress_cb(void *ctx, size_t done, size_t total)
 {
 	(void)ctx;
-	if (done == total || done % 100 < 25)
+	if (done == total || done % 100 == 0)
 		ww_log(WW_LOG_VERBOSE, "written %zu of %zu", done, total);
 }
 
@@ -190,6 +190,56 @@ static int write_report(const char *path, const ww_buf *json)
 	return 0;
 }
 
+/* A missing ledger table gets the message that lists what was tried. */
+static int ledger_error(const ww_engine *e, int rc)
+{
+	ww_buf msg = WW_BUF_INIT;
+
+	if (rc != WW_ENOTFOUND)
+		return rc;
+	ww_tables_describe(&msg, &e->tables, WW_TABLE_LEDGER);
+	rc = ww_error_set(WW_ENOTFOUND, "%s", ww_buf_cstr(&msg));
+	ww_buf_release(&msg);
+	return rc;
+}
+
+/* The end of a recorded run: its outcome into the ledger and the report
+ * file. Keeps the failure's message (recording may set another); returns
+ * the run's code, WW_ERROR when only the report could not be written. */
+static int finish_run(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const ww_import_opts *io,
+		      ww_run *run, const ww_apply_result *res, const ww_ddb_stats *applied,
+		      double t0, int rc)
+{
+	const char *ledger = e->tables.name[WW_TABLE_LEDGER];
+	ww_ddb_stats stats;
+	ww_buf json = WW_BUF_INIT;
+	char msg[1024];
+
+	snprintf(msg, sizeof(msg), "%s", ww_error_message());
+	ww_item_now(run->ended_at);
+	run->status = rc == 0 ? "succeeded" : rc == WW_EINTERRUPTED ? "interrupted" : "failed";
+	run->duration_s = wall_s() - t0;
+	ww_ddb_get_stats(ddb, &stats);
+	run->requests = stats.requests;
+	run->retries = stats.retries;
+	run->wcu = stats.consumed_wcu;
+	if (ww_ledger_put_run(ddb, ledger, run) < 0)
+		ww_log_warning("could not record the run in '%s': %s", ledger, ww_error_message());
+	if (io->report_file) {
+		ww_report_json(&json, &e->plan, &e->tables, run, res, &stats, applied, o->prune);
+		if (write_report(io->report_file, &json) < 0) {
+			ww_log_error("%s", ww_error_message());
+			if (rc == 0)
+				rc = WW_ERROR;
+			snprintf(msg, sizeof(msg), "%s", ww_error_message());
+		}
+	}
+	if (rc)
+		ww_error_set(rc, "%s", msg);
+	ww_buf_release(&json);
+	return rc;
+}
+
 int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const ww_import_opts *io)
 {
 	FILE *out = out_of(o);
@@ -199,12 +249,12 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	ww_item_meta meta;
 	ww_apply_opts aopts = io->apply;
 	ww_apply_result res;
-	ww_ddb_stats stats, before, after, applied;
+	ww_ddb_stats before, after, applied;
 	ww_buf text = WW_BUF_INIT;
 	progress_state ps = {0, 0};
-	char holder[256], *old = NULL;
+	char holder[256], msg[1024], *old = NULL;
 	double t0 = wall_s();
-	int rc, run_recorded = 0, final_rc;
+	int rc, run_recorded = 0;
 
 	memset(&lock, 0, sizeof(lock));
 	memset(&res, 0, sizeof(res));
@@ -213,10 +263,7 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	memcpy(run.input_digest, e->input_digest, sizeof(run.input_digest));
 	ww_lock_holder(holder, sizeof(holder), run.run_id);
 	if (io->force_unlock) {
-		rc = ww_lock_force_unlock(ddb, ledger, &old);
-		if (rc == WW_ENOTFOUND)
-			goto ledger_missing;
-		if (rc)
+		if ((rc = ledger_error(e, ww_lock_force_unlock(ddb, ledger, &old))) < 0)
 			goto done;
 		ww_log(WW_LOG_NORMAL,
 		       old ? "removed the import lock held by '%s'" : "no import lock was held%s",
@@ -224,9 +271,7 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	}
 	rc = ww_lock_acquire(&lock, ddb, ledger, holder, io->lock_lease_s, io->lock_timeout_s,
 			     io->stop);
-	if (rc == WW_ENOTFOUND)
-		goto ledger_missing;
-	if (rc)
+	if ((rc = ledger_error(e, rc)) < 0)
 		goto done;
 	if ((rc = ww_ledger_put_run(ddb, ledger, &run)) < 0)
 		goto done;
@@ -268,63 +313,18 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	ww_buf_putc(&text, '\n');
 	ww_report_summary_text(&text, &e->plan, &run);
 	fputs(ww_buf_cstr(&text), out);
-	goto finish;
-
-ledger_missing:
-	ww_buf_clear(&text);
-	ww_tables_describe(&text, &e->tables, WW_TABLE_LEDGER);
-	rc = ww_error_set(WW_ENOTFOUND, "%s", ww_buf_cstr(&text));
-	goto done;
-
 done:
-	if (rc && run_recorded)
-		goto finish;
-	final_rc = rc;
-	goto cleanup;
-
-finish:
-	final_rc = rc;
-	{
-		/* Keep the failure's message: recording the run may set another. */
-		char msg[1024];
-		snprintf(msg, sizeof(msg), "%s", ww_error_message());
-		ww_item_now(run.ended_at);
-		run.status = rc == 0		     ? "succeeded"
-			     : rc == WW_EINTERRUPTED ? "interrupted"
-						     : "failed";
-		run.duration_s = wall_s() - t0;
-		ww_ddb_get_stats(ddb, &stats);
-		run.requests = stats.requests;
-		run.retries = stats.retries;
-		run.wcu = stats.consumed_wcu;
-		if (run_recorded && ww_ledger_put_run(ddb, ledger, &run) < 0)
-			ww_log_warning("could not record the run in '%s': %s", ledger,
-				       ww_error_message());
-		if (io->report_file) {
-			ww_buf_clear(&text);
-			ww_report_json(&text, &e->plan, &e->tables, &run, &res, &stats, &applied,
-				       o->prune);
-			if (write_report(io->report_file, &text) < 0) {
-				ww_log_error("%s", ww_error_message());
-				if (final_rc == 0)
-					final_rc = WW_ERROR;
-				snprintf(msg, sizeof(msg), "%s", ww_error_message());
-			}
-		}
-		if (final_rc)
-			ww_error_set(final_rc, "%s", msg);
-	}
-cleanup:
-	if (lock.table) {
-		char msg[1024];
-		snprintf(msg, sizeof(msg), "%s", ww_error_message());
+	if (run_recorded)
+		rc = finish_run(e, ddb, o, io, &run, &res, &applied, t0, rc);
+	/* Releasing the lock must not replace the failure's message. */
+	snprintf(msg, sizeof(msg), "%s", ww_error_message());
+	if (lock.table)
 		ww_lock_release(&lock);
-		if (final_rc)
-			ww_error_set(final_rc, "%s", msg);
-	}
+	if (rc)
+		ww_error_set(rc, "%s", msg);
 	free(old);
 	ww_buf_release(&text);
-	return final_rc;
+	return rc;
 }
 
 /* ---- Status ---------------------------------------------------------- */
