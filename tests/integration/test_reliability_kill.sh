@@ -20,6 +20,7 @@ source "$ROOT/tests/support/faultproxy_lib.sh"
 local_aws_env
 GEN=$ROOT/tests/support/faultproxy_gen.py
 if [[ ${SIZE:-} == full ]]; then N=2000 P=20; else N=200 P=4; fi
+[[ ${BUILD:-build} != build && ${SIZE:-} != full ]] && P=2 # under ASan: 2 points (make test time)
 python3 "$GEN" gen "$N" "$T/a" >/dev/null
 python3 "$GEN" gen "$N" "$T/b" --variant b >/dev/null
 STAGE=relk$$
