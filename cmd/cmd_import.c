@@ -128,6 +128,7 @@ int cmd_import(int argc, char **argv, ww_global_opts *g)
 	memset(&io, 0, sizeof(io));
 	io.lock_lease_s = 60;
 	io.lock_timeout_s = 30;
+	io.version = WW_VERSION;
 	optind = 1;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, ":o:vqh", longopts, NULL)) != -1) {

@@ -14,10 +14,6 @@
 #include "migrate/report.h"
 #include "migrate/source.h"
 
-#ifndef WW_ENGINE_VERSION
-#define WW_ENGINE_VERSION "0.1.0"
-#endif
-
 static FILE *out_of(const ww_engine_opts *o)
 {
 	return o->out ? o->out : stdout;
@@ -259,7 +255,7 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	memset(&lock, 0, sizeof(lock));
 	memset(&res, 0, sizeof(res));
 	memset(&applied, 0, sizeof(applied));
-	ww_run_init(&run, e->layout.name, WW_ENGINE_VERSION);
+	ww_run_init(&run, e->layout.name, io->version ? io->version : "unknown");
 	memcpy(run.input_digest, e->input_digest, sizeof(run.input_digest));
 	ww_lock_holder(holder, sizeof(holder), run.run_id);
 	if (io->force_unlock) {

@@ -65,6 +65,7 @@ typedef struct {
 	const char *report_file;     /* JSON report or NULL */
 	int progress;		     /* progress bar on stderr */
 	volatile sig_atomic_t *stop; /* SIGINT */
+	const char *version;	     /* wwseed's version for the ledger; NULL: "unknown" */
 } ww_import_opts;
 
 /* The whole import. Returns 0, WW_EINVALID (nothing written), WW_ELOCKED,
