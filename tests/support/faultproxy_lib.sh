@@ -105,3 +105,16 @@ rel_scan() {
   done
   for k in "${pids[@]}"; do wait "$k"; done
 }
+
+# fp_wait_count NAME KEY MIN TIMEOUT_S: waits until the stats' top-level
+# counter KEY ("forwarded", "write_requests_forwarded", ...) is >= MIN; pure
+# bash (no process per poll), so a kill can be aimed within a few requests.
+fp_wait_count() {
+  local f=$T/fp-$1/stats.json deadline=$((SECONDS + $4)) line re="\"$2\": ([0-9]+)"
+  while ((SECONDS < deadline)); do
+    line=$(<"$f") 2>/dev/null
+    if [[ $line =~ $re ]] && ((BASH_REMATCH[1] >= $3)); then return 0; fi
+    sleep 0.01
+  done
+  return 1
+}
