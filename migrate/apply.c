@@ -212,6 +212,44 @@ static ww_outcome done_outcome(const ww_change *c)
 	}
 }
 
+/* The stored item's _wwseed member `name`, or NULL (borrowed). */
+static const char *meta_str(const ww_av *item, const char *name)
+{
+	const ww_av *m = ww_av_map_get(item, WW_META_ATTR);
+
+	return m && m->type == WW_AV_M ? ww_av_map_get_str(m, name) : NULL;
+}
+
+/*
+ * After a failed condition on a retried write: did an earlier attempt of
+ * ours land (its answer lost on the way back)? A consistent read decides:
+ * a delete landed when the item is gone; a put landed when the item holds
+ * the hash we wrote under this run's id. Anything else, or a failed read,
+ * stays a conflict.
+ */
+static int landed_earlier(pool *pl, const ww_change *c, const char *table)
+{
+	ww_av stored = WW_AV_INIT;
+	const char *hash, *run, *want_hash, *want_run;
+	int found = 0, landed = 0;
+
+	if (ww_ddb_get_item(pl->ddb, table, &c->key, NULL, 1, &stored, &found, NULL))
+		goto done;
+	if (c->type == WW_CHANGE_ORPHAN) {
+		landed = !found;
+		goto done;
+	}
+	hash = meta_str(&stored, "hash");
+	run = meta_str(&stored, "runId");
+	want_hash = meta_str(&c->item, "hash");
+	want_run = meta_str(&c->item, "runId");
+	landed = found && hash && run && want_hash && want_run && !strcmp(hash, want_hash) &&
+		 !strcmp(run, want_run);
+done:
+	ww_av_release(&stored);
+	return landed;
+}
+
 /* One conditional PutItem or DeleteItem. */
 static void write_one(pool *pl, ww_change *c)
 {
@@ -235,6 +273,13 @@ static void write_one(pool *pl, ww_change *c)
 	else
 		rc = ww_ddb_put_item(pl->ddb, table, &c->item, has ? &expr : NULL, &err);
 	c->attempts += err.attempts > 0 ? err.attempts : 1;
+	/* Only a retried write can have landed before its condition failed. */
+	if (rc == WW_ECONFLICT && err.attempts > 1 && landed_earlier(pl, c, table)) {
+		ww_log(WW_LOG_VERBOSE,
+		       "%s '%s': an earlier attempt was written (its answer was lost)",
+		       ww_kind_name(c->kind), c->id);
+		rc = 0;
+	}
 	if (rc == 0) {
 		c->outcome = done_outcome(c);
 	} else if (rc == WW_ECONFLICT) {

@@ -28,6 +28,13 @@ typedef struct {
 	const char *conflict_id; /* PutItem of this id fails its condition */
 	int saw_condition;
 	int scan_calls, get_calls, saw_projection;
+	/* PutItem of this id is written but its answer lost (HTTP 500); the
+	 * retry then fails its condition. GetItem answers the stored item, its
+	 * _wwseed.runId replaced by other_run when set (someone else's write). */
+	const char *lost_id;
+	int lost_puts, item_gets;
+	cJSON *stored;
+	const char *other_run;
 } fake;
 
 static const char *target_of(const ww_http_request *req)
@@ -86,10 +93,35 @@ static int fake_send(void *ctx, const ww_http_request *req, ww_http_response *ou
 		f->put_calls++;
 		if (cJSON_GetObjectItem(body, "ConditionExpression"))
 			f->saw_condition++;
-		if (f->conflict_id && id && !strcmp(id->valuestring, f->conflict_id)) {
+		if (f->lost_id && id && !strcmp(id->valuestring, f->lost_id)) {
+			if (f->lost_puts++ == 0) {
+				f->stored = cJSON_DetachItemFromObject(body, "Item");
+				out->status = 500;
+				text = strdup("{\"__type\":\"com.amazonaws.dynamodb.v20120810#InternalServerError\","
+					      "\"message\":\"answer lost\"}");
+			} else {
+				out->status = 400;
+				text = strdup("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
+					      "\"message\":\"The conditional request failed\"}");
+			}
+		} else if (f->conflict_id && id && !strcmp(id->valuestring, f->conflict_id)) {
 			out->status = 400;
 			text = strdup("{\"__type\":\"com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException\","
 				      "\"message\":\"The conditional request failed\"}");
+		}
+	} else if (!strcmp(op, "GetItem")) {
+		f->item_gets++;
+		if (cJSON_IsTrue(cJSON_GetObjectItem(body, "ConsistentRead")) && f->stored) {
+			cJSON *resp = cJSON_CreateObject();
+			cJSON *item = cJSON_Duplicate(f->stored, 1);
+			if (f->other_run) {
+				cJSON *meta = cJSON_GetObjectItem(cJSON_GetObjectItem(item, "_wwseed"), "M");
+				cJSON_ReplaceItemInObject(cJSON_GetObjectItem(meta, "runId"), "S",
+							  cJSON_CreateString(f->other_run));
+			}
+			cJSON_AddItemToObject(resp, "Item", item);
+			text = cJSON_PrintUnformatted(resp);
+			cJSON_Delete(resp);
 		}
 	}
 	pthread_mutex_unlock(&f->mu);
@@ -157,6 +189,7 @@ static void world_free(world *w)
 	ww_layout_release(&w->layout);
 	ww_ddb_free(w->ddb);
 	ww_creds_provider_free(w->creds);
+	cJSON_Delete(w->f.stored);
 	pthread_mutex_destroy(&w->f.mu);
 	free(w);
 }
@@ -235,6 +268,60 @@ static void test_apply_conditional_puts_report_conflicts(void **state)
 	world_free(w);
 }
 
+static void test_apply_lost_answer_of_own_write_counts_as_created(void **state)
+{
+	world *w = world_new(3);
+	ww_apply_opts o = { 0 };
+	ww_apply_result r;
+
+	(void)state;
+	w->f.lost_id = "p01";
+	assert_int_equal(ww_apply(&w->plan, w->ddb, &w->tables, &o, &r), 0);
+	assert_int_equal(w->f.lost_puts, 2);
+	assert_int_equal(w->f.item_gets, 1);
+	assert_int_equal(w->plan.items[1].outcome, WW_OUTCOME_CREATED);
+	assert_int_equal(w->plan.items[1].attempts, 2);
+	assert_null(w->plan.items[1].err_type);
+	assert_int_equal(r.failed, 0);
+	assert_int_equal(count_outcome(&w->plan, WW_OUTCOME_CREATED), 3);
+	world_free(w);
+}
+
+static void test_apply_lost_answer_but_another_runs_item_stays_conflict(void **state)
+{
+	world *w = world_new(3);
+	ww_apply_opts o = { 0 };
+	ww_apply_result r;
+	const ww_change *c;
+
+	(void)state;
+	w->f.lost_id = "p01";
+	w->f.other_run = "someone-else";
+	assert_int_equal(ww_apply(&w->plan, w->ddb, &w->tables, &o, &r), WW_ECONFLICT);
+	assert_string_equal(ww_error_message(),
+			    "1 items changed in the table since plan read them (--on-conflict fail)");
+	assert_int_equal(w->f.item_gets, 1);
+	c = &w->plan.items[1];
+	assert_int_equal(c->outcome, WW_OUTCOME_CONFLICT);
+	assert_string_equal(c->err_type, "ConditionalCheckFailedException");
+	assert_int_equal(count_outcome(&w->plan, WW_OUTCOME_CREATED), 2);
+	world_free(w);
+}
+
+static void test_apply_first_attempt_conflict_reads_nothing_back(void **state)
+{
+	world *w = world_new(2);
+	ww_apply_opts o = { 0 };
+	ww_apply_result r;
+
+	(void)state;
+	w->f.conflict_id = "p00";
+	assert_int_equal(ww_apply(&w->plan, w->ddb, &w->tables, &o, &r), WW_ECONFLICT);
+	assert_int_equal(w->f.item_gets, 0);
+	assert_int_equal(w->plan.items[0].outcome, WW_OUTCOME_CONFLICT);
+	world_free(w);
+}
+
 static void test_apply_skip_leaves_conflicts_without_failing(void **state)
 {
 	world *w = world_new(2);
@@ -302,6 +389,9 @@ int main(void)
 		cmocka_unit_test(test_apply_batches_of_25_and_resends_unprocessed),
 		cmocka_unit_test(test_apply_reports_what_stays_unprocessed),
 		cmocka_unit_test(test_apply_conditional_puts_report_conflicts),
+		cmocka_unit_test(test_apply_lost_answer_of_own_write_counts_as_created),
+		cmocka_unit_test(test_apply_lost_answer_but_another_runs_item_stays_conflict),
+		cmocka_unit_test(test_apply_first_attempt_conflict_reads_nothing_back),
 		cmocka_unit_test(test_apply_skip_leaves_conflicts_without_failing),
 		cmocka_unit_test(test_apply_stop_starts_no_batch),
 		cmocka_unit_test(test_plan_read_follows_pages_and_unprocessed_keys),
