@@ -1577,6 +1577,10 @@ static int read_page(ww_ddb *d, const char *op, const ww_ddb_read *r, ww_av *ite
 		member(&b, "ConsistentRead");
 		ww_buf_puts(&b, "true");
 	}
+	if (r->descending && !strcmp(op, "Query")) {
+		member(&b, "ScanIndexForward");
+		ww_buf_puts(&b, "false");
+	}
 	if (r->total_segments > 0) {
 		member(&b, "Segment");
 		ww_buf_printf(&b, "%d", r->segment);

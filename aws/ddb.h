@@ -209,6 +209,7 @@ typedef struct {
 	int limit; /* 0: none */
 	int consistent;
 	int segment, total_segments; /* parallel scan; total 0: none */
+	int descending; /* Query only: ScanIndexForward false (newest sort key first) */
 } ww_ddb_read;
 int ww_ddb_scan(ww_ddb *ddb, const ww_ddb_read *r, ww_av *items, ww_av *last_key_out,
 		ww_ddb_error *err);

@@ -395,6 +395,42 @@ static void test_ddb_query_index(void **state)
 	replay_env_release(&e);
 }
 
+/* descending: ScanIndexForward false after the other members, with Limit. */
+static void test_ddb_query_descending_with_limit(void **state)
+{
+	replay_env e;
+	ww_ddb_error err;
+	ww_av items = WW_AV_INIT, last = WW_AV_INIT, names = WW_AV_INIT, values = WW_AV_INIT;
+	ww_ddb_read r = { 0 };
+	ww_ddb_expr x = { 0 };
+
+	(void)state;
+	replay_env_init(&e, NULL, NULL);
+	REPLAY(&e, "query_runs_newest");
+	ww_av_set_container(&names, WW_AV_M);
+	ww_av_set_s(ww_av_map_add(&names, "#pk"), "pk", 2);
+	ww_av_set_container(&values, WW_AV_M);
+	ww_av_set_s(ww_av_map_add(&values, ":run"), "run", 3);
+	x.key_condition = "#pk = :run";
+	x.names = &names;
+	x.values = &values;
+	r.table = "wwseed-dev-ledger";
+	r.expr = &x;
+	r.limit = 2;
+	r.consistent = 1;
+	r.descending = 1;
+	assert_int_equal(ww_ddb_query(e.ddb, &r, &items, &last, &err), 0);
+	assert_int_equal(items.n, 2);
+	assert_string_equal(ww_av_map_get_str(&items.members[0].value, "sk"),
+			    "2026-11-22T00:02:00.000Z#b");
+	assert_int_equal(last.type, WW_AV_M);
+	ww_av_release(&items);
+	ww_av_release(&last);
+	ww_av_release(&names);
+	ww_av_release(&values);
+	replay_env_release(&e);
+}
+
 static void tickets_table(ww_ddb_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -783,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_ddb_batch_get_items_and_unprocessed),
 		cmocka_unit_test(test_ddb_scan_two_pages),
 		cmocka_unit_test(test_ddb_query_index),
+		cmocka_unit_test(test_ddb_query_descending_with_limit),
 		cmocka_unit_test(test_ddb_create_table_golden_and_describe),
 		cmocka_unit_test(test_ddb_create_table_on_demand_body),
 		cmocka_unit_test(test_ddb_describe_missing_table_is_not_found),
