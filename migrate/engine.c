@@ -248,7 +248,7 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	ww_ddb_stats before, after, applied;
 	ww_buf text = WW_BUF_INIT;
 	progress_state ps = {0, 0};
-	char holder[256], msg[1024], *old = NULL;
+	char holder[256], msg[1024], *old = NULL, written_at[32], run_sk[96];
 	double t0 = wall_s();
 	int rc, run_recorded = 0;
 
@@ -265,15 +265,19 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 		       old ? "removed the import lock held by '%s'" : "no import lock was held%s",
 		       old ? old : "");
 	}
-	rc = ww_lock_acquire(&lock, ddb, ledger, holder, io->lock_lease_s, io->lock_timeout_s,
-			     io->stop);
+	ww_run_sk(&run, run_sk, sizeof(run_sk));
+	rc = ww_lock_acquire(&lock, ddb, ledger, holder, run_sk, io->lock_lease_s,
+			     io->lock_timeout_s, io->stop);
 	if ((rc = ledger_error(e, rc)) < 0)
 		goto done;
 	if ((rc = ww_ledger_put_run(ddb, ledger, &run)) < 0)
 		goto done;
 	run_recorded = 1;
+	/* Stamp items with a time after the lock is held, never earlier than
+	 * the end of a run this one waited for (startedAt can be). */
+	ww_item_now(written_at);
 	meta.run_id = run.run_id;
-	meta.now = run.started_at;
+	meta.now = written_at;
 	if ((rc = ww_engine_plan(e, ddb, &meta)) < 0)
 		goto done;
 	ww_report_plan_text(&text, &e->plan, &e->tables, o->prune, o->show_unchanged, o->color);

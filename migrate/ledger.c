@@ -64,6 +64,11 @@ static void put_n(ww_av *m, const char *name, double v)
 	ww_av_set_n(ww_av_map_add(m, name), num);
 }
 
+void ww_run_sk(const ww_run *r, char *out, size_t cap)
+{
+	snprintf(out, cap, "%s#%s", r->started_at, r->run_id);
+}
+
 void ww_run_to_item(const ww_run *r, ww_av *out)
 {
 	char sk[96];
@@ -71,7 +76,7 @@ void ww_run_to_item(const ww_run *r, ww_av *out)
 	size_t k, o;
 
 	ww_av_set_container(out, WW_AV_M);
-	snprintf(sk, sizeof(sk), "%s#%s", r->started_at, r->run_id);
+	ww_run_sk(r, sk, sizeof(sk));
 	put_s(out, "pk", "run");
 	put_s(out, "sk", sk);
 	put_s(out, "runId", r->run_id);
@@ -115,14 +120,14 @@ int ww_ledger_put_run(ww_ddb *ddb, const char *table, const ww_run *r)
 int ww_ledger_list_runs(ww_ddb *ddb, const char *table, int limit, ww_av *out)
 {
 	ww_av names = WW_AV_INIT, values = WW_AV_INIT, page = WW_AV_INIT, last = WW_AV_INIT,
-	      start = WW_AV_INIT, all = WW_AV_INIT;
+	      start = WW_AV_INIT;
 	ww_ddb_expr expr = {0};
 	ww_ddb_read r = {0};
-	size_t i, from;
+	size_t i;
 	int rc = 0;
 
+	ww_av_release(out);
 	ww_av_set_container(out, WW_AV_L);
-	ww_av_set_container(&all, WW_AV_L);
 	ww_av_set_container(&names, WW_AV_M);
 	ww_av_set_container(&values, WW_AV_M);
 	put_s(&names, "#pk", "pk");
@@ -133,29 +138,28 @@ int ww_ledger_list_runs(ww_ddb *ddb, const char *table, int limit, ww_av *out)
 	r.table = table;
 	r.expr = &expr;
 	r.consistent = 1;
-	/* The client has no ScanIndexForward; the ledger holds one item per
-	 * run, so reading every page and keeping the tail is cheap enough. */
+	/* Newest first (sort keys start with the start time): the first
+	 * `limit` items are the answer, and the pages after them are never
+	 * read. */
+	r.descending = 1;
 	for (;;) {
+		r.limit = limit > 0 ? limit - (int)out->n : 0;
 		rc = ww_ddb_query(ddb, &r, &page, &last, NULL);
 		if (rc)
 			goto done;
-		for (i = 0; i < page.n; i++)
-			ww_av_copy(ww_av_list_add(&all), &page.members[i].value);
-		if (last.type != WW_AV_M || last.n == 0)
+		for (i = 0; i < page.n && (limit <= 0 || out->n < (size_t)limit); i++)
+			ww_av_copy(ww_av_list_add(out), &page.members[i].value);
+		if (last.type != WW_AV_M || last.n == 0 || (limit > 0 && out->n >= (size_t)limit))
 			break;
 		ww_av_copy(&start, &last);
 		r.start_key = &start;
 	}
-	from = limit > 0 && all.n > (size_t)limit ? all.n - (size_t)limit : 0;
-	for (i = all.n; i > from; i--)
-		ww_av_copy(ww_av_list_add(out), &all.members[i - 1].value);
 done:
 	ww_av_release(&names);
 	ww_av_release(&values);
 	ww_av_release(&page);
 	ww_av_release(&last);
 	ww_av_release(&start);
-	ww_av_release(&all);
 	return rc;
 }
 
@@ -178,12 +182,13 @@ static void lock_key(ww_av *key)
 	put_s(key, "sk", "import");
 }
 
-void ww_lock_item(ww_av *out, const char *holder, time_t now, int lease_s)
+void ww_lock_item(ww_av *out, const char *holder, const char *run_sk, time_t now, int lease_s)
 {
 	char iso[32];
 
 	lock_key(out);
 	put_s(out, "holder", holder);
+	put_s(out, "runSk", run_sk);
 	ww_item_iso_time(iso, now, 0);
 	put_s(out, "acquiredAt", iso);
 	put_n(out, "expiresAt", (double)(now + lease_s));
@@ -211,13 +216,36 @@ static void describe_holder(ww_ddb *ddb, const char *table, ww_buf *out, char **
 	ww_av_release(&item);
 }
 
+/* Who holds the lock now, read consistently: 1 and *mine when there is a
+ * lock item, 0 when there is none, or the read's error code. Used after a
+ * failed condition, which a retry of our own write whose first answer was
+ * lost also gets. */
+static int current_holder(ww_lock *lk, int *mine)
+{
+	ww_av key = WW_AV_INIT, item = WW_AV_INIT;
+	const char *h;
+	int found = 0, rc;
+
+	*mine = 0;
+	lock_key(&key);
+	rc = ww_ddb_get_item(lk->ddb, lk->table, &key, NULL, 1, &item, &found, NULL);
+	if (rc == 0 && found) {
+		h = ww_av_map_get_str(&item, "holder");
+		*mine = h && !strcmp(h, lk->holder);
+		rc = 1;
+	}
+	ww_av_release(&key);
+	ww_av_release(&item);
+	return rc;
+}
+
 static int try_take(ww_lock *lk, time_t now)
 {
 	ww_av item = WW_AV_INIT, names = WW_AV_INIT, values = WW_AV_INIT;
 	ww_ddb_expr expr = {0};
 	int rc;
 
-	ww_lock_item(&item, lk->holder, now, lk->lease_s);
+	ww_lock_item(&item, lk->holder, lk->run_sk, now, lk->lease_s);
 	ww_av_set_container(&names, WW_AV_M);
 	ww_av_set_container(&values, WW_AV_M);
 	put_s(&names, "#pk", "pk");
@@ -227,6 +255,16 @@ static int try_take(ww_lock *lk, time_t now)
 	expr.names = &names;
 	expr.values = &values;
 	rc = ww_ddb_put_item(lk->ddb, lk->table, &item, &expr, NULL);
+	if (rc == WW_ECONFLICT) {
+		int mine = 0;
+		/* The lease we find may be our own, put by an attempt whose
+		 * answer was lost: then we hold the lock. */
+		if (current_holder(lk, &mine) == 1 && mine) {
+			ww_log(WW_LOG_VERBOSE, "import lock: the lease found is ours (an earlier "
+					       "answer was lost)");
+			rc = 0;
+		}
+	}
 	ww_av_release(&item);
 	ww_av_release(&names);
 	ww_av_release(&values);
@@ -251,6 +289,12 @@ static int renew(ww_lock *lk)
 	expr.names = &names;
 	expr.values = &values;
 	rc = ww_ddb_update_item(lk->ddb, lk->table, &key, &expr, NULL, NULL);
+	if (rc == WW_ECONFLICT) {
+		int mine = 0;
+		/* Only someone else's lease means the lock is lost. */
+		if (current_holder(lk, &mine) == 1 && mine)
+			rc = 0;
+	}
 	ww_av_release(&key);
 	ww_av_release(&names);
 	ww_av_release(&values);
@@ -292,9 +336,73 @@ static void *heartbeat(void *arg)
 	return NULL;
 }
 
-int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *holder, int lease_s,
-		    int timeout_s, volatile sig_atomic_t *stop)
+/* The run record named by an expired lease of another holder, read
+ * consistently before we try to take it: malloc'd runSk, or NULL. */
+static char *expired_other_run(ww_lock *lk, time_t now)
 {
+	ww_av key = WW_AV_INIT, item = WW_AV_INIT;
+	const char *h, *e, *sk;
+	char *out = NULL;
+	int found = 0;
+
+	lock_key(&key);
+	if (ww_ddb_get_item(lk->ddb, lk->table, &key, NULL, 1, &item, &found, NULL) == 0 && found) {
+		h = ww_av_map_get_str(&item, "holder");
+		e = ww_av_map_get_str(&item, "expiresAt");
+		sk = ww_av_map_get_str(&item, "runSk");
+		if (sk && e && strtoll(e, NULL, 10) < (long long)now && (!h || strcmp(h, lk->holder)))
+			out = ww_xstrdup(sk);
+	}
+	ww_av_release(&key);
+	ww_av_release(&item);
+	return out;
+}
+
+/* Mark the dead run `run_sk` abandoned, on condition that its record still
+ * says running (a run that ended and then lost its lease keeps its status). */
+static void mark_abandoned(ww_lock *lk, const char *run_sk)
+{
+	ww_av key = WW_AV_INIT, names = WW_AV_INIT, values = WW_AV_INIT;
+	ww_ddb_expr expr = {0};
+	const char *hash = strrchr(run_sk, '#');
+	char ended[32];
+	int rc;
+
+	ww_av_set_container(&key, WW_AV_M);
+	put_s(&key, "pk", "run");
+	put_s(&key, "sk", run_sk);
+	ww_av_set_container(&names, WW_AV_M);
+	ww_av_set_container(&values, WW_AV_M);
+	put_s(&names, "#s", "status");
+	put_s(&names, "#a", "abandonedAt");
+	put_s(&values, ":running", "running");
+	put_s(&values, ":abandoned", "abandoned");
+	ww_item_now(ended);
+	put_s(&values, ":at", ended);
+	expr.update = "SET #s = :abandoned, #a = :at";
+	expr.condition = "#s = :running";
+	expr.names = &names;
+	expr.values = &values;
+	rc = ww_ddb_update_item(lk->ddb, lk->table, &key, &expr, NULL, NULL);
+	if (rc == 0) {
+		free(lk->abandoned);
+		lk->abandoned = ww_xstrdup(hash ? hash + 1 : run_sk);
+		ww_log(WW_LOG_NORMAL,
+		       "took over the expired import lock of run '%s'; recorded it as abandoned",
+		       lk->abandoned);
+	} else if (rc != WW_ECONFLICT) {
+		ww_log_warning("could not record run '%s' as abandoned: %s", run_sk,
+			       ww_error_message());
+	}
+	ww_av_release(&key);
+	ww_av_release(&names);
+	ww_av_release(&values);
+}
+
+int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *holder,
+		    const char *run_sk, int lease_s, int timeout_s, volatile sig_atomic_t *stop)
+{
+	char *dead = NULL;
 	time_t start = time(NULL), now;
 	ww_buf who = WW_BUF_INIT;
 	int rc, announced = 0;
@@ -303,12 +411,15 @@ int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *hol
 	lk->ddb = ddb;
 	lk->table = ww_xstrdup(table);
 	lk->holder = ww_xstrdup(holder);
+	lk->run_sk = run_sk ? ww_xstrdup(run_sk) : NULL;
 	lk->lease_s = lease_s > 0 ? lease_s : 60;
 	lk->stop = stop;
 	pthread_mutex_init(&lk->mu, NULL);
 	pthread_cond_init(&lk->cv, NULL);
 	for (;;) {
 		now = time(NULL);
+		free(dead);
+		dead = expired_other_run(lk, now);
 		rc = try_take(lk, now);
 		if (rc != WW_ECONFLICT)
 			break;
@@ -336,6 +447,9 @@ int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *hol
 		sleep(1);
 	}
 	ww_buf_release(&who);
+	if (rc == 0 && dead)
+		mark_abandoned(lk, dead);
+	free(dead);
 	if (rc)
 		return rc;
 	lk->held = 1;
@@ -348,6 +462,7 @@ void ww_lock_release(ww_lock *lk)
 {
 	ww_av key = WW_AV_INIT, names = WW_AV_INIT, values = WW_AV_INIT;
 	ww_ddb_expr expr = {0};
+	int rc;
 
 	if (!lk || !lk->table)
 		return;
@@ -368,7 +483,22 @@ void ww_lock_release(ww_lock *lk)
 		expr.condition = "#h = :me";
 		expr.names = &names;
 		expr.values = &values;
-		if (ww_ddb_delete_item(lk->ddb, lk->table, &key, &expr, NULL))
+		rc = ww_ddb_delete_item(lk->ddb, lk->table, &key, &expr, NULL);
+		if (rc == WW_ECONFLICT) {
+			int mine = 0;
+			/* No lock item left: an earlier attempt deleted it and
+			 * its answer was lost. A lease of ours still there is
+			 * deleted again; someone else's is theirs. */
+			int held = current_holder(lk, &mine);
+			if (held == 0)
+				rc = 0;
+			else if (held == 1 && mine)
+				rc = ww_ddb_delete_item(lk->ddb, lk->table, &key, &expr, NULL);
+			else if (held == 1)
+				rc = ww_error_set(WW_ECONFLICT,
+						  "the lease was taken by another run");
+		}
+		if (rc)
 			ww_log_warning("could not release the import lock: %s", ww_error_message());
 	}
 	lk->held = 0;
@@ -376,7 +506,9 @@ void ww_lock_release(ww_lock *lk)
 	pthread_cond_destroy(&lk->cv);
 	free(lk->table);
 	free(lk->holder);
-	lk->table = lk->holder = NULL;
+	free(lk->run_sk);
+	free(lk->abandoned);
+	lk->table = lk->holder = lk->run_sk = lk->abandoned = NULL;
 	ww_av_release(&key);
 	ww_av_release(&names);
 	ww_av_release(&values);

@@ -25,7 +25,7 @@ typedef struct {
 	char run_id[40];
 	char started_at[32];
 	char ended_at[32];  /* "" while running */
-	const char *status; /* running|succeeded|failed|interrupted */
+	const char *status; /* running|succeeded|failed|interrupted|abandoned */
 	char input_digest[65];
 	size_t counts[WW_KIND_COUNT][WW_OUTCOME_NTYPES];
 	const char *layout;
@@ -43,6 +43,8 @@ typedef struct {
 void ww_run_init(ww_run *r, const char *layout, const char *version);
 /* The ledger item of a run into `out` (released first). */
 void ww_run_to_item(const ww_run *r, ww_av *out);
+/* The run's ledger sort key "<startedAt>#<runId>" into out. */
+void ww_run_sk(const ww_run *r, char *out, size_t cap);
 /* PutItem the run's item (unconditional: the sort key is unique). */
 int ww_ledger_put_run(ww_ddb *ddb, const char *table, const ww_run *r);
 /* The last `limit` runs, newest first, into `out` (a WW_AV_L of items,
@@ -53,6 +55,8 @@ typedef struct {
 	ww_ddb *ddb;
 	char *table;
 	char *holder;
+	char *run_sk; /* our run's ledger sort key, carried by the lock item; may be NULL */
+	char *abandoned; /* the run whose expired lease we took over (its runId), or NULL */
 	int lease_s;
 	int held;
 	int lost; /* a renewal found someone else's lease */
@@ -66,17 +70,22 @@ typedef struct {
 
 /* "<runId>@<host>:<pid>" into out. */
 void ww_lock_holder(char *out, size_t cap, const char *run_id);
-/* The lock item for `holder` with a lease ending at `now + lease_s`. */
-void ww_lock_item(ww_av *out, const char *holder, time_t now, int lease_s);
+/* The lock item for `holder` with a lease ending at `now + lease_s`;
+ * `run_sk` (may be NULL) names the holder's run record in the ledger
+ * (attribute runSk), so whoever takes over an expired lease can mark that
+ * run abandoned. */
+void ww_lock_item(ww_av *out, const char *holder, const char *run_sk, time_t now, int lease_s);
 
 /* Take the lock, polling once a second for up to `timeout_s` while someone
  * else holds an unexpired lease. Returns 0, WW_EINTERRUPTED when *stop is
  * set while waiting, WW_ELOCKED with a message naming the holder and when
  * the lease ends, or the error of the service. Starts the heartbeat on success; if a renewal
  * finds the lease taken by another run, the heartbeat sets *stop so no new
- * batch starts, and `lost` says why. */
-int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *holder, int lease_s,
-		    int timeout_s, volatile sig_atomic_t *stop);
+ * batch starts, and `lost` says why. When the lease taken over was another
+ * run's expired one (a dead run), that run's ledger record is marked
+ * "abandoned" if it still says "running", and `abandoned` names the run. */
+int ww_lock_acquire(ww_lock *lk, ww_ddb *ddb, const char *table, const char *holder,
+		    const char *run_sk, int lease_s, int timeout_s, volatile sig_atomic_t *stop);
 /* Stop the heartbeat and delete the lock if we still hold it; safe on a
  * lock never taken and twice. */
 void ww_lock_release(ww_lock *lk);

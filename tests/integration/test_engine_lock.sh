@@ -59,11 +59,27 @@ kill -9 "$k"
 wait "$k" 2>/dev/null
 run "$WWSEED" import --stage "$stage3" --lock-timeout 30 --report "$T/k2.json" "$T/defs"
 expect_rc 0 "the run after kill -9 takes the expired lease and finishes"
+expect_contains "$err" "took over the expired import lock of run '" "the re-run says it took over the dead run's lease"
+expect_contains "$err" "'; recorded it as abandoned" "and that it recorded the dead run as abandoned"
+run "$WWSEED" status --stage "$stage3" --limit 1 "$T/defs"
+expect_rc 0 "status after the re-run"
+expect_contains "$out" " succeeded " "status shows the newest run (the re-run) first"
+expect_not_contains "$out" " abandoned " "status --limit 1 shows only the newest run"
+run "$WWSEED" status --stage "$stage3" "$T/defs"
+expect_contains "$out" " abandoned " "status shows the killed run as abandoned"
 done_before=$(report_field "$T/k2.json" 'r["plan"]["unchanged"]')
 if ((done_before > 0 && done_before < 32)); then ok "the killed run had written part ($done_before of 32)"; else not_ok "the killed run wrote $done_before of 32: not mid-way"; fi
 expect_eq "$(report_field "$T/k2.json" 'r["plan"]["create"] + r["plan"]["unchanged"]')" "32" "the re-run created exactly the rest"
 dump "$stage3" "$T/got3.json"
 expect_file_eq "$T/got3.json" "$T/want.json" "after kill -9 and a re-run the tables equal the export (nothing lost, nothing duplicated)"
+# The re-run waited for the dead run's lease: the items it wrote (read back
+# above with the AWS CLI) are stamped after the wait, not with its start time.
+stamps=$(python3 -c 'import json,sys
+r = json.load(open(sys.argv[1]))
+at = sorted(i["_wwseed"]["M"]["changedAt"]["S"] for k in ["prizes", "scratchers", "tickets", "stores"]
+            for i in json.load(open(f"{sys.argv[2]}/scan-{k}.json"))["Items"] if i["_wwseed"]["M"]["runId"]["S"] == r["runId"])
+print(len(at), "later" if at and at[0] > r["startedAt"] else "not later")' "$T/k2.json" "$T")
+expect_eq "$stamps" "$((32 - done_before)) later" "the re-run's items carry a changedAt after the lock wait, later than its startedAt"
 
 # 4. a stale lease counts as free; a live one blocks until --force-unlock
 now=$(date +%s)
@@ -96,5 +112,5 @@ ddbpy runs "schratcho-$stage-wwseed-ledger" runs "schratcho-$stage2-wwseed-ledge
   runs "schratcho-$stage4-wwseed-ledger" >"$T/statuses"
 expect_eq "$(sed -n 1p "$T/statuses")" $'succeeded\tsucceeded\tsucceeded\tsucceeded' "ledger of the concurrent stage: four runs succeeded (the refused ones never started)"
 expect_eq "$(sed -n 2p "$T/statuses")" "interrupted" "ledger: the Ctrl-C run is recorded as interrupted"
-expect_eq "$(sed -n 3p "$T/statuses")" $'running\tsucceeded' "ledger: the killed run stays 'running', its re-run succeeded"
+expect_eq "$(sed -n 3p "$T/statuses")" $'abandoned\tsucceeded' "ledger: the killed run is recorded as abandoned by its re-run, which succeeded"
 expect_eq "$(sed -n 4p "$T/statuses")" "failed" "ledger: the run that lost its lease is recorded as failed"
