@@ -62,7 +62,7 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 	memset(out, 0, sizeof(*out));
 	if (len && memchr(data, '\0', len)) {
 		err =
-		    ww_error_set(WW_EINVALID, "cannot parse \"%s\": it contains a NUL byte", name);
+		    ww_error_set(WW_ECONFIG, "cannot parse \"%s\": it contains a NUL byte", name);
 		goto done;
 	}
 	while (p < end) {
@@ -83,14 +83,14 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 			const char *n1 = s + 1, *n2 = close;
 			if (!close) {
 				err =
-				    ww_error_set(WW_EINVALID, "cannot parse \"%s\" line %d: no ']'",
+				    ww_error_set(WW_ECONFIG, "cannot parse \"%s\" line %d: no ']'",
 						 name, lineno);
 				goto done;
 			}
 			trim(&n1, &n2);
 			if (n1 == n2) {
 				err = ww_error_set(
-				    WW_EINVALID, "cannot parse \"%s\" line %d: empty section name",
+				    WW_ECONFIG, "cannot parse \"%s\" line %d: empty section name",
 				    name, lineno);
 				goto done;
 			}
@@ -116,7 +116,7 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 			trim(&k1, &k2);
 			trim(&v1, &v2);
 			if (k1 == k2) {
-				err = ww_error_set(WW_EINVALID,
+				err = ww_error_set(WW_ECONFIG,
 						   "cannot parse \"%s\" line %d: empty key", name,
 						   lineno);
 				goto done;
@@ -136,14 +136,14 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 			continue;
 		}
 		if (!eq) {
-			err = ww_error_set(WW_EINVALID,
+			err = ww_error_set(WW_ECONFIG,
 					   "cannot parse \"%s\" line %d: expected 'key = value'",
 					   name, lineno);
 			goto done;
 		}
 		if (!have_section) {
 			err = ww_error_set(
-			    WW_EINVALID, "cannot parse \"%s\" line %d: setting outside a [section]",
+			    WW_ECONFIG, "cannot parse \"%s\" line %d: setting outside a [section]",
 			    name, lineno);
 			goto done;
 		}
@@ -152,7 +152,7 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 			trim(&k1, &k2);
 			trim(&v1, &v2);
 			if (k1 == k2) {
-				err = ww_error_set(WW_EINVALID,
+				err = ww_error_set(WW_ECONFIG,
 						   "cannot parse \"%s\" line %d: empty key", name,
 						   lineno);
 				goto done;
@@ -262,12 +262,12 @@ static int load_file(const char *path, ww_ini *out, int warn_permissions)
 	if (!(f = fopen(path, "rb"))) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			goto done;
-		err = ww_error_set(WW_EINVALID, "cannot read \"%s\": %s", path, strerror(errno));
+		err = ww_error_set(WW_ECONFIG, "cannot read \"%s\": %s", path, strerror(errno));
 		goto done;
 	}
 	if (fstat(fileno(f), &st) == 0) {
 		if (!S_ISREG(st.st_mode)) {
-			err = ww_error_set(WW_EINVALID, "cannot read \"%s\": not a regular file",
+			err = ww_error_set(WW_ECONFIG, "cannot read \"%s\": not a regular file",
 					   path);
 			goto done;
 		}
@@ -279,13 +279,13 @@ static int load_file(const char *path, ww_ini *out, int warn_permissions)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		ww_buf_put(&data, chunk, n);
 		if (data.len > (16u << 20)) {
-			err = ww_error_set(WW_EINVALID, "cannot read \"%s\": larger than 16 MB",
+			err = ww_error_set(WW_ECONFIG, "cannot read \"%s\": larger than 16 MB",
 					   path);
 			goto done;
 		}
 	}
 	if (ferror(f)) {
-		err = ww_error_set(WW_EINVALID, "cannot read \"%s\": %s", path, strerror(errno));
+		err = ww_error_set(WW_ECONFIG, "cannot read \"%s\": %s", path, strerror(errno));
 		goto done;
 	}
 	err = ww_ini_parse(out, data.ptr ? data.ptr : "", data.len, path);
@@ -429,7 +429,7 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 	}
 	if (v) {
 		if (!valid_region(v)) {
-			err = ww_error_set(WW_EINVALID, "invalid region \"%s\" from %s", v,
+			err = ww_error_set(WW_ECONFIG, "invalid region \"%s\" from %s", v,
 					   out->region_source);
 			goto done;
 		}
@@ -446,7 +446,7 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 	}
 	if (v) {
 		if (!valid_url(v)) {
-			err = ww_error_set(WW_EINVALID, "invalid endpoint URL \"%s\" from %s", v,
+			err = ww_error_set(WW_ECONFIG, "invalid endpoint URL \"%s\" from %s", v,
 					   source);
 			goto done;
 		}
@@ -461,7 +461,7 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 	}
 	if ((v = configured_endpoint(out, &config_ini, "AWS_ENDPOINT_URL_STS", "sts", &source))) {
 		if (!valid_url(v)) {
-			err = ww_error_set(WW_EINVALID, "invalid endpoint URL \"%s\" from %s", v,
+			err = ww_error_set(WW_ECONFIG, "invalid endpoint URL \"%s\" from %s", v,
 					   source);
 			goto done;
 		}
@@ -482,7 +482,7 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 	/* Caught here, with its source, rather than as a network error that
 	 * every request would retry. */
 	if (out->ca_bundle && access(out->ca_bundle, R_OK)) {
-		err = ww_error_set(WW_EINVALID, "cannot read CA bundle \"%s\" from %s: %s",
+		err = ww_error_set(WW_ECONFIG, "cannot read CA bundle \"%s\" from %s: %s",
 				   out->ca_bundle, source, strerror(errno));
 		goto done;
 	}
@@ -494,7 +494,7 @@ int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args)
 		errno = 0;
 		n = strtol(v, &endp, 10);
 		if (errno || endp == v || *endp || n < 1 || n > 100) {
-			err = ww_error_set(WW_EINVALID,
+			err = ww_error_set(WW_ECONFIG,
 					   "invalid max_attempts \"%s\" from %s: want 1 to 100", v,
 					   source);
 			goto done;

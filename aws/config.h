@@ -35,7 +35,7 @@ typedef struct {
  * full-line comments (# or ;), and indented "sub = value" lines under a key
  * with an empty value (nested settings, stored as "parent.sub"). Later
  * duplicates override earlier ones. Never reads past `len`; NUL bytes and
- * malformed lines are errors. Returns 0, or WW_EINVALID with a message
+ * malformed lines are errors. Returns 0, or WW_ECONFIG with a message
  * naming `name` and the line.
  */
 int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name);
@@ -81,7 +81,7 @@ typedef struct {
  * Resolve everything from `args` (may be NULL), the environment and the
  * shared files into `out` (zeroed first). Missing files are fine; a profile
  * named with --profile or AWS_PROFILE that exists in neither file is
- * WW_ENOTFOUND; an unparsable file is WW_EINVALID. A credentials file that
+ * WW_ENOTFOUND; an unparsable file is WW_ECONFIG. A credentials file that
  * group or others can read is reported with ww_log_warning.
  */
 int ww_aws_config_load(ww_aws_config *out, const ww_config_args *args);

@@ -25,7 +25,7 @@ int ww_aws_session_open(ww_aws_session *out, const ww_aws_args *args)
 	if ((err = ww_aws_config_load(&out->cfg, &ca)))
 		goto done;
 	if (!out->cfg.region && !out->cfg.endpoint_url) {
-		err = ww_error_set(WW_EINVALID,
+		err = ww_error_set(WW_ECONFIG,
 				   "no AWS region: use --region, AWS_REGION or a profile's region");
 		goto done;
 	}
@@ -35,7 +35,7 @@ int ww_aws_session_open(ww_aws_session *out, const ww_aws_args *args)
 		if (ww_http_url_host(out->cfg.endpoint_url, host, sizeof(host)))
 			snprintf(host, sizeof(host), "%s", out->cfg.endpoint_url);
 		err = ww_error_set(
-		    WW_ERROR, "refusing plain http to \"%s\": use https, or --allow-insecure-http",
+		    WW_ECONFIG, "refusing plain http to \"%s\": use https, or --allow-insecure-http",
 		    host);
 		goto done;
 	}

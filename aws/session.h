@@ -26,8 +26,9 @@ typedef struct {
  * Resolve region, endpoint and credentials as documented and open a
  * DynamoDB client into `out` (zeroed first). A configured endpoint without a
  * region signs for us-east-1, as local servers expect; no region and no
- * endpoint is WW_EINVALID; plain http to a non-loopback endpoint without
- * allow_insecure_http is WW_ERROR with the same message the transport gives. Credentials are
+ * endpoint is WW_ECONFIG, and so are the configuration's own errors; plain
+ * http to a non-loopback endpoint without allow_insecure_http is WW_ECONFIG
+ * with the same message the transport gives, before any connection. Credentials are
  * fetched at the first request. Returns 0 or the failing step's code with the message set; close
  * `out` either way.
  */

@@ -61,6 +61,7 @@ int ww_cli_exit_for(int err)
 	switch (err) {
 	case WW_OK: return WW_EXIT_OK;
 	case WW_EINVALID: return WW_EXIT_INVALID;
+	case WW_ECONFIG: return WW_EXIT_USAGE;
 	case WW_ENETWORK: return WW_EXIT_NETWORK;
 	case WW_ETHROTTLED:
 	case WW_EAUTH:

@@ -10,7 +10,7 @@
 enum ww_exit {
 	WW_EXIT_OK = 0,
 	WW_EXIT_FAILURE = 1,     /* generic failure; items left unwritten */
-	WW_EXIT_USAGE = 2,       /* bad command line (also plan's "changes pending" with --detailed-exitcode) */
+	WW_EXIT_USAGE = 2,       /* bad command line or AWS configuration (also plan's "changes pending" with --detailed-exitcode) */
 	WW_EXIT_INVALID = 3,     /* definitions are invalid: nothing was written */
 	WW_EXIT_AWS = 4,         /* the service answered with an error */
 	WW_EXIT_NETWORK = 5,     /* the service could not be reached */

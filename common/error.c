@@ -46,6 +46,7 @@ const char *ww_error_code_name(int code)
 	case WW_ELOCKED: return "locked";
 	case WW_EAWS: return "aws";
 	case WW_EINTERRUPTED: return "interrupted";
+	case WW_ECONFIG: return "config";
 	default: return "error";
 	}
 }

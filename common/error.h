@@ -18,7 +18,8 @@ enum ww_error_code {
 	WW_ECONFLICT = -7,   /* a condition failed: someone else changed it */
 	WW_ELOCKED = -8,     /* another run holds the import lock */
 	WW_EAWS = -9,        /* any other error answered by the service */
-	WW_EINTERRUPTED = -10 /* stopped by a signal (Ctrl-C) */
+	WW_EINTERRUPTED = -10, /* stopped by a signal (Ctrl-C) */
+	WW_ECONFIG = -11      /* AWS configuration: region, endpoint, CA bundle, config files */
 };
 
 /* Set this thread's last error to `code` and the formatted message (no

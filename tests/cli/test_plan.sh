@@ -20,9 +20,39 @@ run "$WWSEED" status --limit many
 expect_rc 2 "status --limit many"
 expect_contains "$err" "wwseed status: invalid --limit 'many': expected a non-negative integer" "status usage error message"
 
-create_tables "$stage"
 mkdir -p "$T/defs"
 cp "$EXPORT" "$T/defs/export.json"
+
+# Configuration errors: exit 2 (usage or configuration), one line, before
+# any request; plain http to a non-loopback host is refused before connecting.
+SECONDS=0
+run "$WWSEED" plan --endpoint-url http://10.255.255.1:1 "$T/defs"
+expect_rc 2 "plan to a plain-http non-loopback endpoint"
+expect_eq "$err" 'wwseed: refusing plain http to "10.255.255.1": use https, or --allow-insecure-http' "the refusal is its own line, as docs/aws.md shows it"
+if ((SECONDS <= 2)); then ok "the refusal is immediate (${SECONDS}s)"; else not_ok "the refusal took ${SECONDS}s"; fi
+for cmd in import status; do
+  run "$WWSEED" $cmd --endpoint-url http://10.255.255.1:1 "$T/defs"
+  expect_rc 2 "$cmd to a plain-http non-loopback endpoint"
+  expect_eq "$err" 'wwseed: refusing plain http to "10.255.255.1": use https, or --allow-insecure-http' "$cmd: the same refusal"
+done
+run "$WWSEED" tables verify --template "$ROOT/tests/fixtures/cfn/per-kind-dev.template.json" --endpoint-url http://10.255.255.1:1
+expect_rc 2 "tables verify to a plain-http non-loopback endpoint"
+expect_eq "$err" 'wwseed: refusing plain http to "10.255.255.1": use https, or --allow-insecure-http' "tables: the same refusal"
+run "$WWSEED" plan --region 'us east 1' "$T/defs"
+expect_rc 2 "plan with a malformed region"
+expect_eq "$err" 'wwseed: invalid region "us east 1" from --region' "a malformed region names its source"
+run "$WWSEED" plan --endpoint-url 'ftp://x' "$T/defs"
+expect_rc 2 "plan with a malformed endpoint URL"
+expect_eq "$err" 'wwseed: invalid endpoint URL "ftp://x" from --endpoint-url' "a malformed endpoint names its source"
+run "$WWSEED" plan --ca-bundle "$T/no-such.pem" "$T/defs"
+expect_rc 2 "plan with an unreadable CA bundle"
+expect_eq "$err" "wwseed: cannot read CA bundle \"$T/no-such.pem\" from --ca-bundle: No such file or directory" "an unreadable CA bundle names its source"
+printf '[default\nregion = us-east-1\n' >"$T/bad-config"
+AWS_CONFIG_FILE="$T/bad-config" run "$WWSEED" plan "$T/defs"
+expect_rc 2 "plan with an unparsable config file"
+expect_contains "$err" "wwseed: cannot parse \"$T/bad-config\" line 1: no ']'" "an unparsable config file names the file and line"
+
+create_tables "$stage"
 run "$WWSEED" plan --stage "$stage" --output json "$T/defs"
 expect_rc 0 "plan --output json"
 expect_eq "$(python3 -c 'import json,sys; r=json.loads(sys.stdin.read()); c=[x for x in r["changes"] if x["id"]=="classic"][0]; print(r["version"], r["layout"], r["summary"]["create"], c["kind"], c["action"], c["table"], c["wcu"] > 0)' <<<"$out")" \

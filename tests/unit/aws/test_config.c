@@ -105,7 +105,7 @@ static void expect_parse_error(const char *text, size_t len, const char *want)
 {
 	ww_ini ini = WW_INI_INIT;
 
-	assert_int_equal(ww_ini_parse(&ini, text, len, "bad.ini"), WW_EINVALID);
+	assert_int_equal(ww_ini_parse(&ini, text, len, "bad.ini"), WW_ECONFIG);
 	assert_string_equal(ww_error_message(), want);
 	assert_int_equal(ini.n, 0);
 }
@@ -136,7 +136,7 @@ static void test_config_ini_stays_inside_buffer(void **state)
 	assert_string_equal(ww_ini_get(&ini, "a", "key"), "value");
 	ww_ini_release(&ini);
 	memcpy(exact, "[abc", 4);
-	assert_int_equal(ww_ini_parse(&ini, exact, 4, "x"), WW_EINVALID);
+	assert_int_equal(ww_ini_parse(&ini, exact, 4, "x"), WW_ECONFIG);
 	free(exact);
 }
 
@@ -172,7 +172,7 @@ static void test_config_region_order(void **state)
 	ww_aws_config_release(&cfg);
 
 	args.region = "us-east-1.evil.com/";
-	assert_int_equal(ww_aws_config_load(&cfg, &args), WW_EINVALID);
+	assert_int_equal(ww_aws_config_load(&cfg, &args), WW_ECONFIG);
 	assert_string_equal(ww_error_message(), "invalid region \"us-east-1.evil.com/\" from --region");
 	ww_aws_config_release(&cfg);
 }
@@ -242,7 +242,7 @@ static void test_config_endpoint_order(void **state)
 	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
 
 	setenv("AWS_ENDPOINT_URL_DYNAMODB", "localhost:8000", 1);
-	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_EINVALID);
+	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_ECONFIG);
 	assert_string_equal(ww_error_message(),
 			    "invalid endpoint URL \"localhost:8000\" from AWS_ENDPOINT_URL_DYNAMODB");
 }
@@ -330,13 +330,13 @@ static void test_config_files_default_to_home(void **state)
 
 	/* a bundle that cannot be read stops here, naming where it came from */
 	setenv("AWS_CA_BUNDLE", "/nonexistent/wwseed-ca.pem", 1);
-	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_EINVALID);
+	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_ECONFIG);
 	assert_string_equal(ww_error_message(), "cannot read CA bundle \"/nonexistent/wwseed-ca.pem\" "
 						"from AWS_CA_BUNDLE: No such file or directory");
 	unsetenv("AWS_CA_BUNDLE");
 
 	setenv("AWS_MAX_ATTEMPTS", "lots", 1);
-	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_EINVALID);
+	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_ECONFIG);
 	assert_string_equal(ww_error_message(),
 			    "invalid max_attempts \"lots\" from AWS_MAX_ATTEMPTS: want 1 to 100");
 	unsetenv("AWS_MAX_ATTEMPTS");
@@ -350,7 +350,7 @@ static void test_config_unparsable_file_is_invalid(void **state)
 
 	(void)state;
 	write_file(creds_path, "[default]\naws_access_key_id\n", 0600);
-	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_EINVALID);
+	assert_int_equal(ww_aws_config_load(&cfg, NULL), WW_ECONFIG);
 	snprintf(want, sizeof(want), "cannot parse \"%s\" line 2: expected 'key = value'",
 		 creds_path);
 	assert_string_equal(ww_error_message(), want);
@@ -430,13 +430,13 @@ static void test_config_session_refusals(void **state)
 	ww_aws_session ses;
 
 	(void)state;
-	assert_int_equal(ww_aws_session_open(&ses, &a), WW_EINVALID);
+	assert_int_equal(ww_aws_session_open(&ses, &a), WW_ECONFIG);
 	assert_string_equal(ww_error_message(),
 			    "no AWS region: use --region, AWS_REGION or a profile's region");
 	ww_aws_session_close(&ses);
 
 	setenv("AWS_ENDPOINT_URL", "http://ddb.example.com:8000", 1);
-	assert_int_equal(ww_aws_session_open(&ses, &a), WW_ERROR);
+	assert_int_equal(ww_aws_session_open(&ses, &a), WW_ECONFIG);
 	assert_string_equal(ww_error_message(),
 			    "refusing plain http to \"ddb.example.com\": use https, or "
 			    "--allow-insecure-http");
