@@ -221,8 +221,8 @@ static const char *meta_str(const ww_av *item, const char *name)
 }
 
 /*
- * After a failed condition on a retried write: did an earlier attempt of
- * ours land (its answer lost on the way back)? A consistent read decides:
+ * After a failed condition: did an earlier send of this write land (its
+ * answer lost on the way back)? A consistent read decides:
  * a delete landed when the item is gone; a put landed when the item holds
  * the hash we wrote under this run's id. Anything else, or a failed read,
  * stays a conflict.
@@ -273,8 +273,10 @@ static void write_one(pool *pl, ww_change *c)
 	else
 		rc = ww_ddb_put_item(pl->ddb, table, &c->item, has ? &expr : NULL, &err);
 	c->attempts += err.attempts > 0 ? err.attempts : 1;
-	/* Only a retried write can have landed before its condition failed. */
-	if (rc == WW_ECONFLICT && err.attempts > 1 && landed_earlier(pl, c, table)) {
+	/* Not only when the client counted a retry: curl itself resends a
+	 * request once, within one attempt, when a reused connection dies
+	 * before the answer, and that resend can find our own write. */
+	if (rc == WW_ECONFLICT && landed_earlier(pl, c, table)) {
 		ww_log(WW_LOG_VERBOSE,
 		       "%s '%s': an earlier attempt was written (its answer was lost)",
 		       ww_kind_name(c->kind), c->id);
