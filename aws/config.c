@@ -61,8 +61,7 @@ int ww_ini_parse(ww_ini *out, const char *data, size_t len, const char *name)
 
 	memset(out, 0, sizeof(*out));
 	if (len && memchr(data, '\0', len)) {
-		err =
-		    ww_error_set(WW_ECONFIG, "cannot parse \"%s\": it contains a NUL byte", name);
+		err = ww_error_set(WW_ECONFIG, "cannot parse \"%s\": it contains a NUL byte", name);
 		goto done;
 	}
 	while (p < end) {
@@ -279,8 +278,8 @@ static int load_file(const char *path, ww_ini *out, int warn_permissions)
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		ww_buf_put(&data, chunk, n);
 		if (data.len > (16u << 20)) {
-			err = ww_error_set(WW_ECONFIG, "cannot read \"%s\": larger than 16 MB",
-					   path);
+			err =
+			    ww_error_set(WW_ECONFIG, "cannot read \"%s\": larger than 16 MB", path);
 			goto done;
 		}
 	}

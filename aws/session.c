@@ -35,8 +35,8 @@ int ww_aws_session_open(ww_aws_session *out, const ww_aws_args *args)
 		if (ww_http_url_host(out->cfg.endpoint_url, host, sizeof(host)))
 			snprintf(host, sizeof(host), "%s", out->cfg.endpoint_url);
 		err = ww_error_set(
-		    WW_ECONFIG, "refusing plain http to \"%s\": use https, or --allow-insecure-http",
-		    host);
+		    WW_ECONFIG,
+		    "refusing plain http to \"%s\": use https, or --allow-insecure-http", host);
 		goto done;
 	}
 	if (!(out->creds = ww_creds_provider_chain_new(&out->cfg))) {

@@ -350,7 +350,8 @@ static char *expired_other_run(ww_lock *lk, time_t now)
 		h = ww_av_map_get_str(&item, "holder");
 		e = ww_av_map_get_str(&item, "expiresAt");
 		sk = ww_av_map_get_str(&item, "runSk");
-		if (sk && e && strtoll(e, NULL, 10) < (long long)now && (!h || strcmp(h, lk->holder)))
+		if (sk && e && strtoll(e, NULL, 10) < (long long)now &&
+		    (!h || strcmp(h, lk->holder)))
 			out = ww_xstrdup(sk);
 	}
 	ww_av_release(&key);

@@ -55,7 +55,7 @@ typedef struct {
 	ww_ddb *ddb;
 	char *table;
 	char *holder;
-	char *run_sk; /* our run's ledger sort key, carried by the lock item; may be NULL */
+	char *run_sk;	 /* our run's ledger sort key, carried by the lock item; may be NULL */
 	char *abandoned; /* the run whose expired lease we took over (its runId), or NULL */
 	int lease_s;
 	int held;
