@@ -1,23 +1,33 @@
 #include "common/num.h"
 
 #include <errno.h>
+#include <float.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The shortest digits of `x` (> 0, finite): the fewest significant digits
  * that strtod reads back as x. Returns the digit count and sets the decimal
- * exponent n so that x = 0.d1d2... * 10^n. */
+ * exponent n so that x = 0.d1d2... * 10^n.
+ *
+ * Any decimal of at most 15 significant digits survives decimal -> double
+ * -> 15 digits (DBL_DIG), so when x has a shortest form of k <= 15 digits,
+ * x printed with 15 digits is those k digits followed by zeros: one
+ * snprintf at 15 digits (trailing zeros dropped) finds every such x, and
+ * only the others need 16 or 17. Same digits as trying 1, 2, ... 17.
+ * Subnormals carry fewer than 53 bits, the guarantee does not hold for
+ * them, and they still search from 1 digit. */
 static int shortest_digits(double x, char digits[24], int *n)
 {
 	char tmp[40];
 	int prec, k = 0, i;
 	char *e;
 
-	for (prec = 1; prec <= 17; prec++) {
+	for (prec = x < DBL_MIN ? 1 : 15; prec <= 17; prec++) {
 		snprintf(tmp, sizeof(tmp), "%.*e", prec - 1, x);
-		if (strtod(tmp, NULL) == x)
+		if (prec == 17 || strtod(tmp, NULL) == x)
 			break;
 	}
 	/* tmp is d.ddde[+-]XX */
@@ -30,6 +40,22 @@ static int shortest_digits(double x, char digits[24], int *n)
 		k--;
 	digits[k] = '\0';
 	return k;
+}
+
+/* Digits of an integral 0 < x < 2^53 into out (no NUL); returns the count. */
+static int put_integer(char *out, double x)
+{
+	uint64_t v = (uint64_t)x;
+	char t[20];
+	int n = 0, i;
+
+	do {
+		t[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	for (i = 0; i < n; i++)
+		out[i] = t[n - 1 - i];
+	return n;
 }
 
 int ww_num_format(double x, char out[32])
@@ -48,8 +74,11 @@ int ww_num_format(double x, char out[32])
 		x = -x;
 	}
 	/* Integers below 2^53 are their own shortest form. */
-	if (x < 9007199254740992.0 && x == floor(x))
-		return len + snprintf(out + len, 32 - len, "%.0f", x);
+	if (x < 9007199254740992.0 && x == floor(x)) {
+		len += put_integer(out + len, x);
+		out[len] = '\0';
+		return len;
+	}
 	k = shortest_digits(x, d, &n);
 	if (k <= n && n <= 21) {
 		memcpy(out + len, d, k);

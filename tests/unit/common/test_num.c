@@ -46,6 +46,28 @@ static void test_num_format_exponent(void **state)
 	expect_fmt(1e-130, "1e-130");
 }
 
+/* The fast paths' edges: integers up to 2^53 printed without snprintf,
+ * shortest forms of 15, 16 and 17 digits, subnormals (which search from
+ * one digit because 15 digits do not survive a trip through them). */
+static void test_num_format_fast_path_edges(void **state)
+{
+	(void)state;
+	expect_fmt(9007199254740991.0, "9007199254740991");
+	expect_fmt(-9007199254740991.0, "-9007199254740991");
+	expect_fmt(9007199254740994.0, "9007199254740994");
+	expect_fmt(18446744073709551616.0, "18446744073709552000");
+	expect_fmt(7, "7");
+	expect_fmt(10, "10");
+	expect_fmt(0.123456789012345, "0.123456789012345");
+	expect_fmt(0.1234567890123456, "0.1234567890123456");
+	expect_fmt(0.12345678901234568, "0.12345678901234568");
+	expect_fmt(2.5, "2.5");
+	expect_fmt(1e-323, "1e-323");
+	expect_fmt(2.225073858507201e-308, "2.225073858507201e-308");
+	expect_fmt(2.2250738585072014e-308, "2.2250738585072014e-308");
+	expect_fmt(4.9406564584124654e-320, "4.9407e-320");
+}
+
 /* 3000 doubles (random bit patterns, short decimals, wide magnitudes) as
  * node's String(x) printed them: tests/fixtures/num/js_tostring.txt. */
 static void test_num_format_matches_javascript(void **state)
@@ -112,6 +134,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_num_format_plain),
 		cmocka_unit_test(test_num_format_exponent),
+		cmocka_unit_test(test_num_format_fast_path_edges),
 		cmocka_unit_test(test_num_format_matches_javascript),
 		cmocka_unit_test(test_num_format_round_trips),
 		cmocka_unit_test(test_num_parse_rejects),
