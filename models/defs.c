@@ -163,6 +163,12 @@ struct ww_def {
 	long index;
 	const ww_json *body; /* keep_bodies only */
 	int used;	     /* sold by a store (ticket), in a pool (prize) */
+	/* The SHA-256 of the canonical form, computed once: the engine asks
+	 * for the canonical text and the hash of every definition, and the
+	 * body never changes after it is added. Filled by the first
+	 * ww_def_canonical or ww_def_hash (a single thread prepares). */
+	int hashed;
+	char hash[65];
 };
 
 typedef struct {
@@ -1585,17 +1591,33 @@ unsigned ww_def_line(const ww_def *d)
 
 static void marshal_value(const ww_json *v, const ww_field *f, ww_av *out);
 
+/* Whether member `v` of an object of model `m` is marshalled (its field,
+ * or NULL when it is dropped: a duplicate, unknown, or of the wrong type). */
+static const ww_field *kept_field(const ww_json *v, const ww_model *m)
+{
+	const ww_field *f;
+
+	if (v->duplicate || !(f = ww_model_field(m, v->key, v->key_len)) ||
+	    !type_matches(v, f->type))
+		return NULL;
+	return f;
+}
+
 static void marshal_object(const ww_json *obj, const ww_model *m, ww_av *out)
 {
 	const ww_json *v;
 
 	ww_av_set_container(out, WW_AV_M);
+	/* One allocation of the members array instead of doubling from 8
+	 * (obj->len counts every member: at most a few dropped ones spare). */
+	if (obj->len) {
+		out->members = ww_xmalloc(obj->len * sizeof(*out->members));
+		out->cap = obj->len;
+	}
 	for (v = obj->child; v; v = v->next) {
-		const ww_field *f;
-		if (v->duplicate || !(f = ww_model_field(m, v->key, v->key_len)) ||
-		    !type_matches(v, f->type))
-			continue;
-		marshal_value(v, f, ww_av_map_add(out, v->key));
+		const ww_field *f = kept_field(v, m);
+		if (f)
+			marshal_value(v, f, ww_av_map_add(out, v->key));
 	}
 }
 
@@ -1621,6 +1643,10 @@ static void marshal_value(const ww_json *v, const ww_field *f, ww_av *out)
 		break;
 	case WW_JSON_ARRAY:
 		ww_av_set_container(out, WW_AV_L);
+		if (v->len) {
+			out->members = ww_xmalloc(v->len * sizeof(*out->members));
+			out->cap = v->len;
+		}
 		for (e = v->child; e; e = e->next) {
 			if (f->type == WW_F_STATE_VALUE) {
 				if (e->type == WW_JSON_STRING)
@@ -1773,22 +1799,129 @@ void ww_av_hash(const ww_av *item, char hex_out[65])
 	ww_buf_release(&b);
 }
 
+/* The canonical form written straight from the parsed body, without the
+ * marshalled item in between: the same members (kept_field), values and
+ * order as canon() of ww_def_marshal's item, byte for byte
+ * (tests/unit/models/test_defs.c compares the two), but no attribute values
+ * to allocate and free and no number text to parse back and print again
+ * (ww_num_format's text reads back as the same double). Kept member names
+ * are field names, plain ASCII, where UTF-16 order is byte order. */
+static void canon_json_value(ww_buf *out, const ww_json *v, const ww_field *f);
+
+typedef struct {
+	const ww_json *v;
+	const ww_field *f;
+} kept_member;
+
+static void canon_json_object(ww_buf *out, const ww_json *obj, const ww_model *m)
+{
+	kept_member local[32], *kept = local;
+	const ww_json *v;
+	const ww_field *f;
+	size_t n = 0, i, j;
+
+	if (obj->len > sizeof(local) / sizeof(local[0]))
+		kept = ww_xmalloc(obj->len * sizeof(*kept));
+	for (v = obj->child; v; v = v->next) {
+		if (!(f = kept_field(v, m)))
+			continue;
+		/* Insertion sort: a handful of members, mostly in order. */
+		for (j = n; j > 0 && strcmp(kept[j - 1].v->key, v->key) > 0; j--)
+			kept[j] = kept[j - 1];
+		kept[j].v = v;
+		kept[j].f = f;
+		n++;
+	}
+	ww_buf_putc(out, '{');
+	for (i = 0; i < n; i++) {
+		if (i)
+			ww_buf_putc(out, ',');
+		ww_buf_put_json_string(out, kept[i].v->key, kept[i].v->key_len);
+		ww_buf_putc(out, ':');
+		canon_json_value(out, kept[i].v, kept[i].f);
+	}
+	ww_buf_putc(out, '}');
+	if (kept != local)
+		free(kept);
+}
+
+static void canon_json_value(ww_buf *out, const ww_json *v, const ww_field *f)
+{
+	const ww_json *e;
+	char t[32];
+	int first = 1;
+
+	switch (v->type) {
+	case WW_JSON_STRING:
+		ww_buf_put_json_string(out, v->str, v->len);
+		break;
+	case WW_JSON_NUMBER:
+		ww_buf_put(out, t, (size_t)ww_num_format(v->num, t));
+		break;
+	case WW_JSON_TRUE:
+		ww_buf_puts(out, "true");
+		break;
+	case WW_JSON_FALSE:
+		ww_buf_puts(out, "false");
+		break;
+	case WW_JSON_OBJECT:
+		canon_json_object(out, v, f->model);
+		break;
+	case WW_JSON_ARRAY:
+		ww_buf_putc(out, '[');
+		for (e = v->child; e; e = e->next) {
+			if (f->type == WW_F_STATE_VALUE ? e->type != WW_JSON_STRING
+							: !type_matches(e, f->item))
+				continue;
+			if (!first)
+				ww_buf_putc(out, ',');
+			first = 0;
+			if (f->type != WW_F_STATE_VALUE && f->item == WW_F_OBJECT)
+				canon_json_object(out, e, f->model);
+			else
+				ww_buf_put_json_string(out, e->str ? e->str : "", e->len);
+		}
+		ww_buf_putc(out, ']');
+		break;
+	case WW_JSON_NULL:
+		ww_buf_puts(out, "null");
+		break;
+	}
+}
+
+/* The body's canonical form appended to `out`; the definition's hash is
+ * cached on the way. */
+static void def_canonical(const ww_def *d, ww_buf *out)
+{
+	/* The cache is not part of the definition's value: the records live
+	 * in the set's (non-const) arrays, the const is the API's promise
+	 * that the definition does not change. */
+	ww_def *m = (ww_def *)(uintptr_t)d;
+	size_t start = out->len;
+
+	if (d->body)
+		canon_json_object(out, d->body, ww_model_of(d->kind));
+	else
+		ww_buf_puts(out, "{}");
+	if (!m->hashed) {
+		ww_sha256_hex(out->ptr + start, out->len - start, m->hash);
+		m->hashed = 1;
+	}
+}
+
 void ww_def_canonical(const ww_def *d, ww_buf *out)
 {
-	ww_av item = WW_AV_INIT;
-
-	ww_def_marshal(d, &item);
-	canon(out, &item);
-	ww_av_release(&item);
+	def_canonical(d, out);
 }
 
 void ww_def_hash(const ww_def *d, char hex_out[65])
 {
-	ww_av item = WW_AV_INIT;
-
-	ww_def_marshal(d, &item);
-	ww_av_hash(&item, hex_out);
-	ww_av_release(&item);
+	if (!d->hashed) {
+		ww_buf b = WW_BUF_INIT;
+		def_canonical(d, &b);
+		ww_buf_release(&b);
+	}
+	memcpy(hex_out, d->hash, 65);
 }
 
 void ww_defs_schema(ww_buf *out)

@@ -196,6 +196,67 @@ static ww_defset *one(const char *json, int strict, int keep)
 	return s;
 }
 
+/* ww_def_canonical writes straight from the parsed body and ww_def_hash
+ * keeps its first answer: both must equal the canonical form and hash of
+ * the marshalled item, before and after either is first asked for. */
+static void expect_canonical_matches_marshalled(const ww_defset *s)
+{
+	int k;
+	size_t i;
+
+	for (k = 0; k < WW_KIND_COUNT; k++) {
+		for (i = 0; i < ww_defset_count(s, (ww_kind)k); i++) {
+			const ww_def *d = ww_defset_get(s, (ww_kind)k, i);
+			ww_buf direct = WW_BUF_INIT, again = WW_BUF_INIT, via = WW_BUF_INIT;
+			ww_av item = WW_AV_INIT;
+			char h0[65], h1[65], h2[65];
+
+			if (i % 2)
+				ww_def_hash(d, h0); /* hash first, then canonical */
+			ww_buf_puts(&direct, "x");  /* appends after what is there */
+			ww_def_canonical(d, &direct);
+			ww_def_canonical(d, &again);
+			ww_def_marshal(d, &item);
+			ww_av_canonical(&item, &via);
+			ww_av_hash(&item, h1);
+			ww_def_hash(d, h2);
+			if (!(i % 2))
+				memcpy(h0, h2, sizeof(h0));
+			assert_string_equal(ww_buf_cstr(&direct) + 1, ww_buf_cstr(&via));
+			assert_string_equal(ww_buf_cstr(&again), ww_buf_cstr(&via));
+			assert_string_equal(h1, h2);
+			assert_string_equal(h0, h2);
+			ww_av_release(&item);
+			ww_buf_release(&direct);
+			ww_buf_release(&again);
+			ww_buf_release(&via);
+		}
+	}
+}
+
+static void test_defs_canonical_from_body_equals_marshalled(void **state)
+{
+	/* unknown, duplicate and wrongly typed members are dropped alike;
+	 * members out of order; numbers in several spellings */
+	static const char doc[] =
+	    "{\"scratchers\":[{\"symbol\":\"x\",\"id\":\"coin\",\"name\":\"C\","
+	    "\"description\":\"d \\u00e9\\n\",\"scratchRadius\":2.50e1,\"zz\":1,"
+	    "\"name\":\"dup\",\"scratchRadius2\":true}],"
+	    "\"prizes\":[{\"value\":\"v\",\"name\":7,\"id\":\"p\",\"emoji\":\"x\","
+	    "\"effects\":{\"stateEffects\":[{\"value\":1E-7,\"key\":\"k\"},"
+	    "{\"key\":\"k\",\"value\":[\"a\",1,\"b\"]},3]}}]}";
+	ww_defset *s = load_seeds();
+
+	(void)state;
+	expect_canonical_matches_marshalled(s);
+	ww_defset_free(s);
+	s = one(doc, 0, 1);
+	assert_int_equal(ww_defset_count(s, WW_KIND_SCRATCHER), 1);
+	assert_int_equal(ww_defset_count(s, WW_KIND_PRIZE), 1);
+	expect_canonical_matches_marshalled(s);
+	ww_defset_free(s);
+}
+
 static void test_defs_unknown_field_warns_or_fails_when_strict(void **state)
 {
 	static const char doc[] = "{\"scratchers\":[{\"id\":\"coin\",\"name\":\"C\",\"description\":\"d\","
@@ -300,6 +361,7 @@ int main(void)
 		cmocka_unit_test(test_defs_export_hashes_equal_seed_hashes),
 		cmocka_unit_test(test_defs_marshal_keeps_numbers_and_native_types),
 		cmocka_unit_test(test_defs_canonical_is_sorted_and_exact),
+		cmocka_unit_test(test_defs_canonical_from_body_equals_marshalled),
 		cmocka_unit_test(test_defs_unknown_field_warns_or_fails_when_strict),
 		cmocka_unit_test(test_defs_lines_without_bodies_check_references),
 		cmocka_unit_test(test_defs_kind_names),
