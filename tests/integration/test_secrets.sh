@@ -85,14 +85,12 @@ else
   if ((rc != 0)); then ok "http:// to 10.255.255.1 fails (exit $rc)"; else not_ok "http:// to 10.255.255.1 succeeded"; fi
   expect_contains "$(cat "$T/http.err")" 'refusing plain http to "10.255.255.1": use https, or --allow-insecure-http' \
     "http:// to a non-loopback host: refused, naming the host and the way out"
-  # docs/aws.md promises the refusal up front, as its own line naming where the
-  # endpoint came from; today it comes from the first request, wrapped in that
-  # request's error ("dynamodb Scan on table ... failed: refusing ..."). Checked
-  # by `make reliability` (RELIABILITY_STRICT=1) until the two agree.
-  if [[ ${RELIABILITY_STRICT:-0} == 1 ]]; then
-    expect_contains "$(cat "$T/http.err")" 'wwseed: refusing plain http to "10.255.255.1" (endpoint from ' \
-      "http:// to a non-loopback host: the refusal as docs/aws.md documents it"
-  fi
+  # docs/aws.md promises the refusal up front, when the session opens, as its
+  # own line and with the configuration exit code (2), not a request's error.
+  expect_eq "$(grep 'refusing plain http' "$T/http.err")" \
+    'wwseed: refusing plain http to "10.255.255.1": use https, or --allow-insecure-http' \
+    "http:// to a non-loopback host: the refusal as docs/aws.md documents it"
+  expect_eq "$rc" 2 "http:// to a non-loopback host: exit 2 (configuration)"
   expect_not_contains "$(cat "$T/connects")" "10.255.255.1" "http:// to a non-loopback host: no connection was attempted"
   if ((took <= 5)); then ok "the refusal is immediate (${took}s)"; else not_ok "the refusal took ${took}s"; fi
   nonet "$WWSEED" plan --stage "$STAGE" --allow-insecure-http --endpoint-url http://10.255.255.1:1 "$T/defs" >"$T/http2.out" 2>"$T/http2.err"
