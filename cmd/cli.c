@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "common/error.h"
 #include "common/log.h"
@@ -54,6 +55,16 @@ int ww_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nusage: %s\nTry 'wwseed %s --help' for more information.\n", usage, cmd);
 	return WW_EXIT_USAGE;
+}
+
+void ww_cli_aws_args(ww_aws_args *out, const ww_global_opts *g)
+{
+	memset(out, 0, sizeof(*out));
+	out->region = g->region;
+	out->endpoint_url = g->endpoint_url;
+	out->profile = g->profile;
+	out->ca_bundle = g->ca_bundle;
+	out->allow_insecure_http = g->allow_http;
 }
 
 int ww_cli_exit_for(int err)

@@ -3,6 +3,8 @@
 
 #include <getopt.h>
 
+#include "aws/session.h"
+
 /*
  * What every subcommand shares: the exit codes, the global options (AWS CLI
  * names, accepted before or after the subcommand) and their parsing.
@@ -72,6 +74,11 @@ int ww_cli_global_opt(ww_global_opts *g, int opt, const char *arg);
  * "wwseed <cmd>: ..." and the usage line, on stderr; returns WW_EXIT_USAGE. */
 int ww_cli_usage_error(const char *cmd, const char *usage, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+/* Fill `out` with the AWS settings the global options carry (region,
+ * endpoint, profile, CA bundle, plain-http permission); the session resolves
+ * the rest from the environment and the shared files. */
+void ww_cli_aws_args(ww_aws_args *out, const ww_global_opts *g);
 
 /* Map an error code (common/error.h) to the process exit code. */
 int ww_cli_exit_for(int err);

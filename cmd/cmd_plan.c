@@ -45,12 +45,7 @@ int ww_cmd_plan_run(ww_engine_args *a, ww_global_opts *g, int json, int detailed
 	a->eo.color = g->color && ww_log_is_tty();
 	if ((rc = ww_engine_prepare(&e, &a->eo)) < 0)
 		goto done;
-	memset(&args, 0, sizeof(args));
-	args.region = g->region;
-	args.endpoint_url = g->endpoint_url;
-	args.profile = g->profile;
-	args.ca_bundle = g->ca_bundle;
-	args.allow_insecure_http = g->allow_http;
+	ww_cli_aws_args(&args, g);
 	if ((rc = ww_aws_session_open(&s, &args)) < 0)
 		goto done;
 	ww_item_now(now);

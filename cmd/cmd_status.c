@@ -77,12 +77,7 @@ int cmd_status(int argc, char **argv, ww_global_opts *g)
 			goto done;
 		ww_error_set(WW_EINVALID, "%s", msg);
 	}
-	memset(&args, 0, sizeof(args));
-	args.region = g->region;
-	args.endpoint_url = g->endpoint_url;
-	args.profile = g->profile;
-	args.ca_bundle = g->ca_bundle;
-	args.allow_insecure_http = g->allow_http;
+	ww_cli_aws_args(&args, g);
 	if (!prepared) {
 		char msg[1024];
 		snprintf(msg, sizeof(msg), "%s", ww_error_message());

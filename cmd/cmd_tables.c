@@ -182,7 +182,6 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 	int opt, rc, create;
 
 	memset(&sess, 0, sizeof(sess));
-	memset(&args, 0, sizeof(args));
 	if (argc < 2)
 		return ww_cli_usage_error("tables", usage_line,
 					  "no action given; expected create or verify");
@@ -247,11 +246,7 @@ int cmd_tables(int argc, char **argv, ww_global_opts *g)
 		rc = rc == WW_ENOTFOUND ? WW_EXIT_INVALID : ww_cli_exit_for(rc);
 		goto done;
 	}
-	args.region = g->region;
-	args.endpoint_url = g->endpoint_url;
-	args.profile = g->profile;
-	args.ca_bundle = g->ca_bundle;
-	args.allow_insecure_http = g->allow_http;
+	ww_cli_aws_args(&args, g);
 	if ((rc = ww_aws_session_open(&sess, &args))) {
 		ww_log_error("%s", ww_error_message());
 		rc = ww_cli_exit_for(rc);
