@@ -1400,38 +1400,34 @@ done:
 	return rc;
 }
 
-int ww_ddb_put_item(ww_ddb *d, const char *table, const ww_av *item, const ww_ddb_expr *expr,
-		    ww_ddb_error *err)
+/* PutItem and DeleteItem: one item or key, an optional condition. */
+static int write_one(ww_ddb *d, const char *op, const char *member, const char *table,
+		     const ww_av *av, const ww_ddb_expr *expr, ww_ddb_error *err)
 {
 	ww_buf b = WW_BUF_INIT;
 	int rc;
 
 	ww_buf_putc(&b, '{');
 	member_str(&b, "TableName", table);
-	member_item(&b, "Item", item);
+	member_item(&b, member, av);
 	member_expr(&b, expr, EXPR_CONDITION | EXPR_VALUES);
 	member_consumed(&b);
 	ww_buf_putc(&b, '}');
-	rc = call_simple(d, "PutItem", table, &b, NULL, err);
+	rc = call_simple(d, op, table, &b, NULL, err);
 	ww_buf_release(&b);
 	return rc;
+}
+
+int ww_ddb_put_item(ww_ddb *d, const char *table, const ww_av *item, const ww_ddb_expr *expr,
+		    ww_ddb_error *err)
+{
+	return write_one(d, "PutItem", "Item", table, item, expr, err);
 }
 
 int ww_ddb_delete_item(ww_ddb *d, const char *table, const ww_av *key, const ww_ddb_expr *expr,
 		       ww_ddb_error *err)
 {
-	ww_buf b = WW_BUF_INIT;
-	int rc;
-
-	ww_buf_putc(&b, '{');
-	member_str(&b, "TableName", table);
-	member_item(&b, "Key", key);
-	member_expr(&b, expr, EXPR_CONDITION | EXPR_VALUES);
-	member_consumed(&b);
-	ww_buf_putc(&b, '}');
-	rc = call_simple(d, "DeleteItem", table, &b, NULL, err);
-	ww_buf_release(&b);
-	return rc;
+	return write_one(d, "DeleteItem", "Key", table, key, expr, err);
 }
 
 int ww_ddb_update_item(ww_ddb *d, const char *table, const ww_av *key, const ww_ddb_expr *expr,
