@@ -169,6 +169,10 @@ struct ww_def {
 	 * ww_def_canonical or ww_def_hash (a single thread prepares). */
 	int hashed;
 	char hash[65];
+	/* The canonical text itself, kept by the first ww_def_canonical_view
+	 * (owned; freed with the set). */
+	char *canon;
+	size_t canon_len;
 };
 
 typedef struct {
@@ -215,8 +219,11 @@ void ww_defset_free(ww_defset *s)
 		return;
 	ww_diags_release(&s->diags);
 	sym_release(&s->syms);
-	for (k = 0; k < WW_KIND_COUNT; k++)
+	for (k = 0; k < WW_KIND_COUNT; k++) {
+		for (i = 0; i < s->ndefs[k]; i++)
+			free(s->defs[k][i].canon);
 		free(s->defs[k]);
+	}
 	free(s->refs);
 	free(s->pend);
 	for (i = 0; i < s->nfiles; i++)
@@ -1912,6 +1919,21 @@ static void def_canonical(const ww_def *d, ww_buf *out)
 void ww_def_canonical(const ww_def *d, ww_buf *out)
 {
 	def_canonical(d, out);
+}
+
+void ww_def_canonical_view(const ww_def *d, const char **text, size_t *len)
+{
+	ww_def *m = (ww_def *)(uintptr_t)d;
+
+	if (!m->canon) {
+		ww_buf b = WW_BUF_INIT;
+
+		def_canonical(d, &b);
+		m->canon_len = b.len;
+		m->canon = ww_buf_detach(&b);
+	}
+	*text = m->canon;
+	*len = m->canon_len;
 }
 
 void ww_def_hash(const ww_def *d, char hex_out[65])

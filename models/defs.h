@@ -114,6 +114,9 @@ void ww_def_marshal(const ww_def *d, ww_av *out);
  * lowercase hex (65 bytes with the NUL). */
 void ww_def_canonical(const ww_def *d, ww_buf *out);
 void ww_def_hash(const ww_def *d, char hex_out[65]);
+/* The same canonical text, kept in the set (borrowed; valid until
+ * ww_defset_free; NUL-terminated). */
+void ww_def_canonical_view(const ww_def *d, const char **text, size_t *len);
 
 /* Canonical form and hash of an item read back from a table (definition
  * fields only: the caller removes metadata first), so local and remote
