@@ -1,5 +1,6 @@
 #include "aws/sigv4.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -237,6 +238,11 @@ static char *trim_value(const char *v)
 {
 	ww_buf b = WW_BUF_INIT;
 	int space = 0;
+	size_t len = strlen(v);
+
+	/* Most values need nothing: no edge spaces, tabs, line breaks or runs. */
+	if (!len || (v[0] != ' ' && v[len - 1] != ' ' && !strpbrk(v, "\t\r\n") && !strstr(v, "  ")))
+		return ww_xstrndup(v, len);
 
 	for (; *v; v++) {
 		if (*v == ' ' || *v == '\t' || *v == '\r' || *v == '\n') {
@@ -269,16 +275,129 @@ static void hex_sha256(const void *data, size_t len, char hex[2 * WW_SHA256_LEN 
 	ww_crypto_hex(md, sizeof(md), hex);
 }
 
+/*
+ * The signing key depends only on the secret and the scope (date, region,
+ * service), so each thread keeps the last one it derived: four HMACs saved
+ * on every request but the first of each day. The entry is found by a
+ * SHA-256 of the secret, not the secret itself, so a refreshed or different
+ * secret misses and derives again; the key is wiped when replaced, when its
+ * thread ends, and for the main thread at exit.
+ */
+#define SCOPE_MAX 160
+
+typedef struct {
+	unsigned char secret_id[WW_SHA256_LEN];
+	char scope[SCOPE_MAX]; /* "20150830/us-east-1/dynamodb"; "" when unset */
+	unsigned char key[WW_SHA256_LEN];
+} key_cache;
+
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static pthread_key_t cache_key;
+static int cache_ok;
+
+static void cache_free(void *p)
+{
+	if (p)
+		ww_crypto_wipe(p, sizeof(key_cache));
+	free(p);
+}
+
+static void cache_wipe_main(void)
+{
+	if (cache_ok)
+		cache_free(pthread_getspecific(cache_key));
+	if (cache_ok)
+		pthread_setspecific(cache_key, NULL);
+}
+
+static void cache_init(void)
+{
+	cache_ok = !pthread_key_create(&cache_key, cache_free);
+	/* key destructors do not run for the thread that calls exit() */
+	if (cache_ok)
+		atexit(cache_wipe_main);
+}
+
+/* Derive (or find) the signing key for `secret` and `scope`, whose first 8
+ * bytes are the date, then region and service after '/'. */
+static void signing_key(const char *secret, const char *scope, size_t scope_len, const char *date,
+			const char *region, const char *service, unsigned char key[WW_SHA256_LEN])
+{
+	unsigned char id[WW_SHA256_LEN], k1[WW_SHA256_LEN], k2[WW_SHA256_LEN];
+	size_t slen = strlen(secret);
+	char *aws4;
+	key_cache *kc = NULL;
+
+	pthread_once(&cache_once, cache_init);
+	ww_crypto_sha256(secret, slen, id);
+	if (cache_ok && scope_len < SCOPE_MAX) {
+		kc = pthread_getspecific(cache_key);
+		if (kc && kc->scope[0] && !memcmp(kc->secret_id, id, sizeof(id)) &&
+		    !strcmp(kc->scope, scope)) {
+			memcpy(key, kc->key, WW_SHA256_LEN);
+			ww_crypto_wipe(id, sizeof(id));
+			return;
+		}
+		if (!kc) {
+			kc = ww_xcalloc(1, sizeof(*kc));
+			if (pthread_setspecific(cache_key, kc)) {
+				free(kc);
+				kc = NULL;
+			}
+		}
+	}
+	aws4 = ww_xmalloc(slen + 5);
+	memcpy(aws4, "AWS4", 4);
+	memcpy(aws4 + 4, secret, slen + 1);
+	ww_crypto_hmac_sha256(aws4, slen + 4, date, 8, k1);
+	ww_crypto_hmac_sha256(k1, sizeof(k1), region, strlen(region), k2);
+	ww_crypto_hmac_sha256(k2, sizeof(k2), service, strlen(service), k1);
+	ww_crypto_hmac_sha256(k1, sizeof(k1), "aws4_request", 12, key);
+	if (kc) {
+		memcpy(kc->secret_id, id, sizeof(id));
+		memcpy(kc->scope, scope, scope_len + 1);
+		memcpy(kc->key, key, WW_SHA256_LEN);
+	}
+	ww_crypto_wipe(aws4, slen + 4);
+	free(aws4);
+	ww_crypto_wipe(id, sizeof(id));
+	ww_crypto_wipe(k1, sizeof(k1));
+	ww_crypto_wipe(k2, sizeof(k2));
+}
+
+/* "%Y%m%dT%H%M%SZ" without strftime's locale machinery. */
+static int amz_date(time_t now, char out[17])
+{
+	struct tm tm;
+	int v[6], i, w[6] = {4, 2, 2, 2, 2, 2};
+	char *p = out;
+
+	if (!gmtime_r(&now, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+		return -1;
+	v[0] = tm.tm_year + 1900, v[1] = tm.tm_mon + 1, v[2] = tm.tm_mday;
+	v[3] = tm.tm_hour, v[4] = tm.tm_min, v[5] = tm.tm_sec;
+	for (i = 0; i < 6; i++) {
+		int d, x = v[i], div = w[i] == 4 ? 1000 : 10;
+		if (i == 3)
+			*p++ = 'T';
+		for (d = 0; d < w[i]; d++, div /= 10)
+			*p++ = (char)('0' + x / div % 10);
+	}
+	*p++ = 'Z';
+	*p = '\0';
+	return 0;
+}
+
 int ww_sigv4_sign(const ww_sigv4_input *in, const ww_creds *creds, ww_sigv4_output *out)
 {
 	pair *hdrs = NULL;
 	size_t n = 0, i;
 	int err = 0, have_host = 0;
 	const char *token = creds ? creds->session_token : NULL;
-	ww_buf signed_headers = WW_BUF_INIT, key = WW_BUF_INIT;
+	ww_buf signed_headers = WW_BUF_INIT, scope = WW_BUF_INIT;
+	ww_buf *cr = &out->canonical_request, *sts = &out->string_to_sign;
 	char date[9], hash[2 * WW_SHA256_LEN + 1], sig[2 * WW_SHA256_LEN + 1];
-	unsigned char k1[WW_SHA256_LEN], k2[WW_SHA256_LEN];
-	struct tm tm;
+	unsigned char key[WW_SHA256_LEN], mac[WW_SHA256_LEN];
 
 	ww_sigv4_output_release(out);
 	if (!creds || !creds->access_key_id || !creds->secret_access_key) {
@@ -290,8 +409,7 @@ int ww_sigv4_sign(const ww_sigv4_input *in, const ww_creds *creds, ww_sigv4_outp
 		    ww_error_set(WW_EINVALID, "cannot sign request: no region, service or method");
 		goto done;
 	}
-	if (!gmtime_r(&in->now, &tm) ||
-	    !strftime(out->amz_date, sizeof(out->amz_date), "%Y%m%dT%H%M%SZ", &tm)) {
+	if (amz_date(in->now, out->amz_date)) {
 		err = ww_error_set(WW_EINVALID, "cannot sign request: bad time");
 		goto done;
 	}
@@ -327,53 +445,72 @@ int ww_sigv4_sign(const ww_sigv4_input *in, const ww_creds *creds, ww_sigv4_outp
 	}
 	qsort(hdrs, n, sizeof(*hdrs), header_cmp);
 
-	/* Canonical request. */
-	ww_buf_printf(&out->canonical_request, "%s\n", in->method);
-	canonical_uri(&out->canonical_request, in->path, in->normalize_path);
-	ww_buf_putc(&out->canonical_request, '\n');
-	canonical_query(&out->canonical_request, in->query);
-	ww_buf_putc(&out->canonical_request, '\n');
+	/* Canonical request (appended piece by piece: printf was a third of
+	 * the signing time). */
+	ww_buf_grow(cr, 512);
+	ww_buf_puts(cr, in->method);
+	ww_buf_putc(cr, '\n');
+	canonical_uri(cr, in->path, in->normalize_path);
+	ww_buf_putc(cr, '\n');
+	canonical_query(cr, in->query);
+	ww_buf_putc(cr, '\n');
 	for (i = 0; i < n; i++) {
 		if (i && !strcmp(hdrs[i].key, hdrs[i - 1].key)) {
 			/* repeated header: values joined with commas, in order */
-			ww_buf_printf(&out->canonical_request, ",%s", hdrs[i].value);
+			ww_buf_putc(cr, ',');
+			ww_buf_puts(cr, hdrs[i].value);
 			continue;
 		}
 		if (i)
-			ww_buf_putc(&out->canonical_request, '\n');
-		ww_buf_printf(&out->canonical_request, "%s:%s", hdrs[i].key, hdrs[i].value);
+			ww_buf_putc(cr, '\n');
+		ww_buf_puts(cr, hdrs[i].key);
+		ww_buf_putc(cr, ':');
+		ww_buf_puts(cr, hdrs[i].value);
 		if (signed_headers.len)
 			ww_buf_putc(&signed_headers, ';');
 		ww_buf_puts(&signed_headers, hdrs[i].key);
 	}
 	hex_sha256(in->body ? in->body : "", in->body ? in->body_len : 0, hash);
-	ww_buf_printf(&out->canonical_request, "\n\n%s\n%s", signed_headers.ptr, hash);
+	ww_buf_put(cr, "\n\n", 2);
+	ww_buf_put(cr, signed_headers.ptr, signed_headers.len);
+	ww_buf_putc(cr, '\n');
+	ww_buf_put(cr, hash, 2 * WW_SHA256_LEN);
 
 	/* String to sign. */
-	hex_sha256(out->canonical_request.ptr, out->canonical_request.len, hash);
-	ww_buf_printf(&out->string_to_sign, ALGORITHM "\n%s\n%s/%s/%s/aws4_request\n%s",
-		      out->amz_date, date, in->region, in->service, hash);
+	ww_buf_puts(&scope, date);
+	ww_buf_putc(&scope, '/');
+	ww_buf_puts(&scope, in->region);
+	ww_buf_putc(&scope, '/');
+	ww_buf_puts(&scope, in->service);
+	hex_sha256(cr->ptr, cr->len, hash);
+	ww_buf_grow(sts, 160 + scope.len);
+	ww_buf_puts(sts, ALGORITHM "\n");
+	ww_buf_puts(sts, out->amz_date);
+	ww_buf_putc(sts, '\n');
+	ww_buf_put(sts, scope.ptr, scope.len);
+	ww_buf_puts(sts, "/aws4_request\n");
+	ww_buf_put(sts, hash, 2 * WW_SHA256_LEN);
 
 	/* Signing key, then signature. */
-	ww_buf_printf(&key, "AWS4%s", creds->secret_access_key);
-	ww_crypto_hmac_sha256(key.ptr, key.len, date, strlen(date), k1);
-	ww_crypto_hmac_sha256(k1, sizeof(k1), in->region, strlen(in->region), k2);
-	ww_crypto_hmac_sha256(k2, sizeof(k2), in->service, strlen(in->service), k1);
-	ww_crypto_hmac_sha256(k1, sizeof(k1), "aws4_request", 12, k2);
-	ww_crypto_hmac_sha256(k2, sizeof(k2), out->string_to_sign.ptr, out->string_to_sign.len, k1);
-	ww_crypto_hex(k1, sizeof(k1), sig);
+	signing_key(creds->secret_access_key, scope.ptr, scope.len, date, in->region, in->service,
+		    key);
+	ww_crypto_hmac_sha256(key, sizeof(key), sts->ptr, sts->len, mac);
+	ww_crypto_hex(mac, sizeof(mac), sig);
 
-	ww_buf_printf(&out->authorization,
-		      ALGORITHM
-		      " Credential=%s/%s/%s/%s/aws4_request, SignedHeaders=%s, Signature=%s",
-		      creds->access_key_id, date, in->region, in->service, signed_headers.ptr, sig);
+	ww_buf_grow(&out->authorization, 200 + scope.len + signed_headers.len);
+	ww_buf_puts(&out->authorization, ALGORITHM " Credential=");
+	ww_buf_puts(&out->authorization, creds->access_key_id);
+	ww_buf_putc(&out->authorization, '/');
+	ww_buf_put(&out->authorization, scope.ptr, scope.len);
+	ww_buf_puts(&out->authorization, "/aws4_request, SignedHeaders=");
+	ww_buf_put(&out->authorization, signed_headers.ptr, signed_headers.len);
+	ww_buf_puts(&out->authorization, ", Signature=");
+	ww_buf_put(&out->authorization, sig, 2 * WW_SHA256_LEN);
 done:
-	if (key.ptr)
-		ww_crypto_wipe(key.ptr, key.len);
-	ww_crypto_wipe(k1, sizeof(k1));
-	ww_crypto_wipe(k2, sizeof(k2));
+	ww_crypto_wipe(key, sizeof(key));
+	ww_crypto_wipe(mac, sizeof(mac));
 	ww_crypto_wipe(sig, sizeof(sig));
-	ww_buf_release(&key);
+	ww_buf_release(&scope);
 	ww_buf_release(&signed_headers);
 	free_pairs(hdrs, n);
 	if (err)

@@ -5,6 +5,7 @@
  * with the .creq, .sts and .authz files. One cmocka test per case.
  */
 #include <dirent.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -332,6 +333,85 @@ static void test_sigv4_hmac_rfc4231(void **state)
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
+/* The signature a fresh derivation gives for `out`'s string to sign. */
+static void expected_signature(const char *secret, const char *date, const char *region,
+			       const char *service, const ww_sigv4_output *out, char hex[65])
+{
+	unsigned char k1[WW_SHA256_LEN], k2[WW_SHA256_LEN];
+	char aws4[128];
+
+	snprintf(aws4, sizeof(aws4), "AWS4%s", secret);
+	ww_crypto_hmac_sha256(aws4, strlen(aws4), date, strlen(date), k1);
+	ww_crypto_hmac_sha256(k1, sizeof(k1), region, strlen(region), k2);
+	ww_crypto_hmac_sha256(k2, sizeof(k2), service, strlen(service), k1);
+	ww_crypto_hmac_sha256(k1, sizeof(k1), "aws4_request", 12, k2);
+	ww_crypto_hmac_sha256(k2, sizeof(k2), out->string_to_sign.ptr, out->string_to_sign.len,
+			      k1);
+	ww_crypto_hex(k1, sizeof(k1), hex);
+}
+
+typedef struct {
+	char *secret;
+	const char *region;
+	time_t now;
+	const char *date;
+} sign_step;
+
+static void check_steps(const sign_step *steps, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		ww_creds creds = { akid, steps[i].secret, NULL, 0, NULL };
+		ww_sigv4_input in = { "POST", "/", NULL, dynamo_headers, 3, "{}", 2,
+				      steps[i].region, "dynamodb", steps[i].now, 1 };
+		ww_sigv4_output out = WW_SIGV4_OUTPUT_INIT;
+		const char *sig;
+		char want[65];
+
+		assert_int_equal(ww_sigv4_sign(&in, &creds, &out), 0);
+		expected_signature(steps[i].secret, steps[i].date, steps[i].region, "dynamodb", &out,
+				   want);
+		sig = strstr(ww_buf_cstr(&out.authorization), "Signature=");
+		assert_non_null(sig);
+		assert_string_equal(sig + 10, want);
+		ww_sigv4_output_release(&out);
+	}
+}
+
+/* The derived signing key is cached per thread: credentials refreshed
+ * mid-run (a new secret), a new day or another region must each derive
+ * again, and going back must not reuse the other entry's key. */
+static const sign_step cache_steps[] = {
+	{ suite_secret, "eu-west-1", SUITE_TIME, "20150830" },
+	{ suite_secret, "eu-west-1", SUITE_TIME + 1, "20150830" },
+	{ other_secret, "eu-west-1", SUITE_TIME + 2, "20150830" },
+	{ suite_secret, "eu-west-1", SUITE_TIME + 3, "20150830" },
+	{ suite_secret, "eu-west-1", SUITE_TIME + 86400, "20150831" },
+	{ suite_secret, "us-east-1", SUITE_TIME + 86400, "20150831" },
+	{ other_secret, "us-east-1", SUITE_TIME + 86400, "20150831" },
+	{ suite_secret, "eu-west-1", SUITE_TIME, "20150830" },
+};
+
+static void *sign_thread(void *arg)
+{
+	(void)arg;
+	check_steps(cache_steps, sizeof(cache_steps) / sizeof(*cache_steps));
+	return NULL;
+}
+
+static void test_sigv4_key_cache_follows_secret_and_scope(void **state)
+{
+	pthread_t t;
+
+	(void)state;
+	check_steps(cache_steps, sizeof(cache_steps) / sizeof(*cache_steps));
+	/* A second thread has its own entry and agrees. */
+	assert_int_equal(pthread_create(&t, NULL, sign_thread, NULL), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	check_steps(cache_steps + 2, 1);
+}
+
 int main(void)
 {
 	char root[1024];
@@ -343,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_sigv4_missing_credentials_is_invalid),
 		cmocka_unit_test(test_sigv4_uri_encode_reserved),
 		cmocka_unit_test(test_sigv4_creds_release_twice),
+		cmocka_unit_test(test_sigv4_key_cache_follows_secret_and_scope),
 	};
 	size_t nfixed = sizeof(fixed) / sizeof(*fixed), i;
 	struct CMUnitTest *tests;
