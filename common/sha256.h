@@ -25,4 +25,11 @@ void ww_sha256_final(ww_sha256 *c, unsigned char digest[32]);
  * with the NUL). */
 void ww_sha256_hex(const void *data, size_t len, char hex_out[65]);
 
+/* Which block function runs: "sha-ni" (x86 SHA extensions, chosen at run
+ * time when the CPU has them) or "portable". */
+const char *ww_sha256_impl(void);
+/* Tests and benchmarks only: nonzero forces the portable code, 0 goes back
+ * to the best one. Not thread-safe; set it before hashing. */
+void ww_sha256_force_portable(int on);
+
 #endif

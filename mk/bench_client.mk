@@ -26,3 +26,16 @@ bench-client: $(BUILD)/bench/ddb_client
 	  $(BUILD)/bench/ddb_client --endpoint "$$ep" -n $(BENCH_CLIENT_N) -k $(BENCH_CLIENT_K) || exit 1; \
 	  echo "bench-client: null server, $(BENCH_CLIENT_NULL_N) requests"; \
 	  $(BUILD)/bench/ddb_client --null -n $(BENCH_CLIENT_NULL_N) -k $(BENCH_CLIENT_K) | tail -n +2
+
+# common/sha256.c throughput, SHA-NI path (when the CPU has it) against the
+# portable one: `make bench-sha256` (BENCH_SHA256_MB per size, default 256).
+BENCH_TARGETS += bench-sha256
+BENCH_SHA256_MB ?= 256
+
+$(BUILD)/bench/sha256_bench: bench/sha256_bench.c $(LIB_common)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_common) $(LDLIBS)
+
+.PHONY: bench-sha256
+bench-sha256: $(BUILD)/bench/sha256_bench
+	@$(BUILD)/bench/sha256_bench $(BENCH_SHA256_MB)

@@ -70,12 +70,76 @@ static void test_sha256_split_equals_whole(void **state)
 	}
 }
 
+/* Every test again on the portable code, whatever the CPU has. */
+static int portable_setup(void **state)
+{
+	(void)state;
+	ww_sha256_force_portable(1);
+	assert_string_equal(ww_sha256_impl(), "portable");
+	return 0;
+}
+
+static int portable_teardown(void **state)
+{
+	(void)state;
+	ww_sha256_force_portable(0);
+	return 0;
+}
+
+static void digest_of(const unsigned char *data, size_t len, size_t split, unsigned char d[32])
+{
+	ww_sha256 c;
+
+	ww_sha256_init(&c);
+	ww_sha256_update(&c, data, split);
+	ww_sha256_update(&c, data + split, len - split);
+	ww_sha256_final(&c, d);
+}
+
+/* The fast path (SHA-NI where the CPU has it) against the portable one on
+ * random data of every length 0..2000, each split at a random point. */
+static void test_sha256_paths_agree(void **state)
+{
+	static unsigned char data[2000];
+	uint32_t x = 2463534242u;
+	size_t len, i;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++) {
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		data[i] = (unsigned char)x;
+	}
+	for (len = 0; len <= sizeof(data); len++) {
+		unsigned char a[32], b[32];
+		size_t split;
+		x ^= x << 13, x ^= x >> 17, x ^= x << 5;
+		split = len ? x % (len + 1) : 0;
+		ww_sha256_force_portable(0);
+		digest_of(data, len, split, a);
+		ww_sha256_force_portable(1);
+		digest_of(data, len, len - split, b);
+		ww_sha256_force_portable(0);
+		assert_memory_equal(a, b, 32);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_nist_vectors),
 		cmocka_unit_test(test_sha256_million_a_streamed),
 		cmocka_unit_test(test_sha256_split_equals_whole),
+		cmocka_unit_test(test_sha256_paths_agree),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	const struct CMUnitTest portable[] = {
+		cmocka_unit_test(test_sha256_nist_vectors),
+		cmocka_unit_test(test_sha256_million_a_streamed),
+		cmocka_unit_test(test_sha256_split_equals_whole),
+	};
+	int rc;
+
+	print_message("sha256: fast path is %s\n", ww_sha256_impl());
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	return rc | cmocka_run_group_tests_name("sha256 portable", portable, portable_setup,
+						 portable_teardown);
 }
