@@ -778,7 +778,10 @@ void ww_ddb_body_batch_write(ww_buf *b, const ww_ddb_write *reqs, size_t n)
 			first = 0;
 			ww_buf_puts(b, reqs[j].is_delete ? "{\"DeleteRequest\":{\"Key\":"
 							 : "{\"PutRequest\":{\"Item\":");
-			ww_av_item_to_json(b, &reqs[j].item);
+			if (reqs[j].raw)
+				ww_buf_puts(b, reqs[j].raw);
+			else
+				ww_av_item_to_json(b, &reqs[j].item);
 			ww_buf_puts(b, "}}");
 		}
 		ww_buf_putc(b, ']');
@@ -954,12 +957,32 @@ void ww_ddb_table_release(ww_ddb_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/* What request i sent: its item, or its raw item read back (once, into
+ * `*cache`; text that does not read back matches nothing). */
+static const ww_av *sent_item(const ww_ddb_write *reqs, size_t n, size_t i, ww_av **cache)
+{
+	cJSON *j;
+
+	if (!reqs[i].raw)
+		return &reqs[i].item;
+	if (!*cache)
+		*cache = ww_xcalloc(n, sizeof(ww_av));
+	if ((*cache)[i].type == WW_AV_NULL) {
+		j = cJSON_Parse(reqs[i].raw);
+		if (!j || ww_ddb_json_item_to_av(j, &(*cache)[i]))
+			ww_av_release(&(*cache)[i]);
+		cJSON_Delete(j);
+	}
+	return &(*cache)[i];
+}
+
 static int batch_write_of(const cJSON *root, ww_ddb_write *reqs, size_t n,
 			  ww_ddb_write **unprocessed, size_t *nunprocessed)
 {
 	const cJSON *ui = cJSON_GetObjectItemCaseSensitive(root, "UnprocessedItems"), *tbl, *e;
 	ww_ddb_write *out = NULL;
 	unsigned char *taken = NULL;
+	ww_av *raw_items = NULL; /* raw puts read back, only when something came back */
 	size_t nout = 0, cap = 0, i;
 	int rc = 0;
 
@@ -993,7 +1016,7 @@ static int batch_write_of(const cJSON *root, ww_ddb_write *reqs, size_t n,
 			for (i = 0; i < n; i++)
 				if (!taken[i] && !reqs[i].is_delete == !!put &&
 				    !strcmp(reqs[i].table, tbl->string) &&
-				    ww_av_equal(&reqs[i].item, &got))
+				    ww_av_equal(sent_item(reqs, n, i, &raw_items), &got))
 					break;
 			if (i == n) {
 				ww_av_release(&got);
@@ -1012,12 +1035,19 @@ static int batch_write_of(const cJSON *root, ww_ddb_write *reqs, size_t n,
 	}
 	/* Only now, when the whole answer is understood, move the items. */
 	for (i = 0; i < n; i++)
-		if (taken[i])
+		if (taken[i]) {
 			memset(&reqs[i].item, 0, sizeof(reqs[i].item));
+			reqs[i].raw = NULL;
+		}
 	*unprocessed = out;
 	*nunprocessed = nout;
 	out = NULL;
 done:
+	if (raw_items) {
+		for (i = 0; i < n; i++)
+			ww_av_release(&raw_items[i]);
+		free(raw_items);
+	}
 	free(out);
 	free(taken);
 	return rc;
@@ -1400,16 +1430,22 @@ done:
 	return rc;
 }
 
-/* PutItem and DeleteItem: one item or key, an optional condition. */
-static int write_one(ww_ddb *d, const char *op, const char *member, const char *table,
-		     const ww_av *av, const ww_ddb_expr *expr, ww_ddb_error *err)
+/* PutItem and DeleteItem: one item or key (or its JSON text), an optional
+ * condition. */
+static int write_one(ww_ddb *d, const char *op, const char *what, const char *table,
+		     const ww_av *av, const char *raw, const ww_ddb_expr *expr, ww_ddb_error *err)
 {
 	ww_buf b = WW_BUF_INIT;
 	int rc;
 
 	ww_buf_putc(&b, '{');
 	member_str(&b, "TableName", table);
-	member_item(&b, member, av);
+	if (raw) {
+		member(&b, what);
+		ww_buf_puts(&b, raw);
+	} else {
+		member_item(&b, what, av);
+	}
 	member_expr(&b, expr, EXPR_CONDITION | EXPR_VALUES);
 	member_consumed(&b);
 	ww_buf_putc(&b, '}');
@@ -1421,13 +1457,19 @@ static int write_one(ww_ddb *d, const char *op, const char *member, const char *
 int ww_ddb_put_item(ww_ddb *d, const char *table, const ww_av *item, const ww_ddb_expr *expr,
 		    ww_ddb_error *err)
 {
-	return write_one(d, "PutItem", "Item", table, item, expr, err);
+	return write_one(d, "PutItem", "Item", table, item, NULL, expr, err);
+}
+
+int ww_ddb_put_item_raw(ww_ddb *d, const char *table, const char *item_json,
+			const ww_ddb_expr *expr, ww_ddb_error *err)
+{
+	return write_one(d, "PutItem", "Item", table, NULL, item_json, expr, err);
 }
 
 int ww_ddb_delete_item(ww_ddb *d, const char *table, const ww_av *key, const ww_ddb_expr *expr,
 		       ww_ddb_error *err)
 {
-	return write_one(d, "DeleteItem", "Key", table, key, expr, err);
+	return write_one(d, "DeleteItem", "Key", table, key, NULL, expr, err);
 }
 
 int ww_ddb_update_item(ww_ddb *d, const char *table, const ww_av *key, const ww_ddb_expr *expr,
@@ -1497,8 +1539,10 @@ void ww_ddb_writes_release(ww_ddb_write *w, size_t n)
 
 	if (!w)
 		return;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ww_av_release(&w[i].item);
+		free(w[i].raw);
+	}
 	free(w);
 }
 

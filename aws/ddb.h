@@ -164,6 +164,10 @@ int ww_ddb_get_item(ww_ddb *ddb, const char *table, const ww_av *key, const ww_d
 /* PutItem / DeleteItem / UpdateItem; a failed condition is WW_ECONFLICT. */
 int ww_ddb_put_item(ww_ddb *ddb, const char *table, const ww_av *item, const ww_ddb_expr *expr,
 		    ww_ddb_error *err);
+/* PutItem of an item already written as DynamoDB JSON
+ * ({"name":{"S":"x"},...}, sent as is). */
+int ww_ddb_put_item_raw(ww_ddb *ddb, const char *table, const char *item_json,
+			const ww_ddb_expr *expr, ww_ddb_error *err);
 int ww_ddb_delete_item(ww_ddb *ddb, const char *table, const ww_av *key, const ww_ddb_expr *expr,
 		       ww_ddb_error *err);
 int ww_ddb_update_item(ww_ddb *ddb, const char *table, const ww_av *key, const ww_ddb_expr *expr,
@@ -174,6 +178,8 @@ typedef struct {
 	const char *table;
 	int is_delete;
 	ww_av item; /* the item for a put, the key for a delete: owned */
+	char *raw;  /* a put's item as DynamoDB JSON, sent instead of `item`
+		       (left WW_AV_NULL): owned, NULL when not used */
 	void *user; /* caller's tag, carried into unprocessed results */
 } ww_ddb_write;
 
@@ -182,8 +188,9 @@ typedef struct {
  * for throttling and transport errors of the call itself). Requests that
  * DynamoDB hands back as UnprocessedItems are moved into `unprocessed`, a
  * new array the caller frees with ww_ddb_writes_release (their `user` tags
- * kept; matched by table and item for puts, key for deletes; the moved
- * entries of `reqs` are left WW_AV_NULL); the caller decides when to resend
+ * kept; matched by table and item for puts, key for deletes, a raw item
+ * read back to compare; the moved entries of `reqs` are left WW_AV_NULL and
+ * raw NULL); the caller decides when to resend
  * them. Returns 0 when the call succeeded, even with unprocessed items; an
  * answer naming a request that was not sent is WW_ERROR and moves nothing.
  */

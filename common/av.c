@@ -455,6 +455,19 @@ static size_t number_size(const char *text)
 	return (d.ndigits + 1) / 2 + 1;
 }
 
+size_t ww_av_number_size(const char *text, size_t len)
+{
+	char local[64], *t = len < sizeof(local) ? local : ww_xmalloc(len + 1);
+	size_t n;
+
+	memcpy(t, text, len);
+	t[len] = '\0';
+	n = number_size(t);
+	if (t != local)
+		free(t);
+	return n;
+}
+
 size_t ww_av_size(const ww_av *av)
 {
 	size_t i, n = 0;

@@ -88,5 +88,8 @@ void ww_av_to_plain_json(ww_buf *out, const ww_av *av);
  * values as the Developer Guide counts them. */
 size_t ww_av_item_size(const ww_av *item);
 size_t ww_av_size(const ww_av *av);
+/* The size of an N value given as `len` bytes of decimal text (not
+ * NUL-terminated), for items written as text without attribute values. */
+size_t ww_av_number_size(const char *text, size_t len);
 
 #endif

@@ -241,10 +241,9 @@ static int landed_earlier(pool *pl, const ww_change *c, const char *table)
 	}
 	hash = meta_str(&stored, "hash");
 	run = meta_str(&stored, "runId");
-	want_hash = meta_str(&c->item, "hash");
-	want_run = meta_str(&c->item, "runId");
-	landed = found && hash && run && want_hash && want_run && !strcmp(hash, want_hash) &&
-		 !strcmp(run, want_run);
+	want_hash = c->hash;
+	want_run = ww_plan_run_id(pl->plan);
+	landed = found && hash && run && !strcmp(hash, want_hash) && !strcmp(run, want_run);
 done:
 	ww_av_release(&stored);
 	return landed;
@@ -253,7 +252,7 @@ done:
 /* One conditional PutItem or DeleteItem. */
 static void write_one(pool *pl, ww_change *c)
 {
-	ww_buf cond = WW_BUF_INIT;
+	ww_buf cond = WW_BUF_INIT, item = WW_BUF_INIT;
 	ww_av names = WW_AV_INIT, values = WW_AV_INIT;
 	ww_ddb_expr expr = {0};
 	ww_ddb_error err;
@@ -267,11 +266,17 @@ static void write_one(pool *pl, ww_change *c)
 		expr.names = &names;
 		expr.values = values.n ? &values : NULL;
 	}
+	if (c->type != WW_CHANGE_ORPHAN && ww_plan_item_json(pl->plan, c, &item)) {
+		c->outcome = WW_OUTCOME_FAILED;
+		set_error(c, NULL, ww_error_message());
+		goto done;
+	}
 	take_capacity(pl, c->wcu);
 	if (c->type == WW_CHANGE_ORPHAN)
 		rc = ww_ddb_delete_item(pl->ddb, table, &c->key, has ? &expr : NULL, &err);
 	else
-		rc = ww_ddb_put_item(pl->ddb, table, &c->item, has ? &expr : NULL, &err);
+		rc = ww_ddb_put_item_raw(pl->ddb, table, ww_buf_cstr(&item), has ? &expr : NULL,
+					 &err);
 	c->attempts += err.attempts > 0 ? err.attempts : 1;
 	/* Not only when the client counted a retry: curl itself resends a
 	 * request once, within one attempt, when a reused connection dies
@@ -298,7 +303,9 @@ static void write_one(pool *pl, ww_change *c)
 		c->outcome = WW_OUTCOME_FAILED;
 		set_error(c, &err, ww_error_message());
 	}
+done:
 	ww_buf_release(&cond);
+	ww_buf_release(&item);
 	ww_av_release(&names);
 	ww_av_release(&values);
 }
@@ -316,11 +323,20 @@ static void write_batch(pool *pl, ww_change **cs, size_t n, unsigned *seed)
 	ww_ddb_error err;
 	double wcu = 0;
 
-	for (i = 0; i < n; i++) {
-		reqs[i].table = ww_plan_table(pl->tables, cs[i]);
-		ww_av_copy(&reqs[i].item, &cs[i]->item);
-		reqs[i].user = cs[i];
+	/* The items' text exists only while their batch is in flight. */
+	for (i = 0, nreq = 0; i < n; i++) {
+		ww_buf text = WW_BUF_INIT;
+		if (ww_plan_item_json(pl->plan, cs[i], &text)) {
+			ww_buf_release(&text);
+			cs[i]->outcome = WW_OUTCOME_FAILED;
+			set_error(cs[i], NULL, ww_error_message());
+			continue;
+		}
+		reqs[nreq].table = ww_plan_table(pl->tables, cs[i]);
+		reqs[nreq].raw = ww_buf_detach(&text);
+		reqs[nreq].user = cs[i];
 		wcu += cs[i]->wcu;
+		nreq++;
 	}
 	for (attempt = 0; nreq > 0 && attempt < max; attempt++) {
 		if (attempt)
@@ -457,8 +473,7 @@ int ww_apply(ww_plan *p, ww_ddb *ddb, const ww_tables *tables, const ww_apply_op
 			c->outcome = WW_OUTCOME_KEPT;
 			continue;
 		}
-		size = c->type == WW_CHANGE_ORPHAN ? ww_av_item_size(&c->key)
-						   : ww_av_item_size(&c->item);
+		size = c->type == WW_CHANGE_ORPHAN ? ww_av_item_size(&c->key) : c->size;
 		cur = pl.nbatches ? &pl.batches[pl.nbatches - 1] : NULL;
 		if (!cur || cur->n == BATCH_MAX_REQUESTS || bytes + size > BATCH_MAX_BYTES) {
 			cur = &pl.batches[pl.nbatches++];

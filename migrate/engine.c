@@ -23,6 +23,7 @@ void ww_engine_release(ww_engine *e)
 {
 	if (!e)
 		return;
+	/* The plan borrows the definitions' canonical text: it goes first. */
 	ww_plan_release(&e->plan);
 	ww_defset_free(e->defs);
 	e->defs = NULL;
@@ -70,17 +71,19 @@ int ww_engine_prepare(ww_engine *e, const ww_engine_opts *o)
 	for (k = 0; k < WW_KIND_COUNT; k++) {
 		for (i = 0; i < ww_defset_count(e->defs, (ww_kind)k); i++) {
 			const ww_def *def = ww_defset_get(e->defs, (ww_kind)k, i);
-			ww_av fields = WW_AV_INIT;
+			const char *canon;
+			size_t len;
 			char hash[65];
 
-			ww_buf_clear(&text);
-			ww_def_canonical(def, &text);
-			ww_sha256_update(&sha, text.ptr ? text.ptr : "", text.len);
+			/* The set keeps the text; the plan borrows it (released
+			 * before the set, ww_engine_release) and writes the
+			 * items from it, so no attribute values per definition. */
+			ww_def_canonical_view(def, &canon, &len);
+			ww_sha256_update(&sha, canon, len);
 			ww_sha256_update(&sha, "\n", 1);
-			ww_def_marshal(def, &fields);
 			ww_def_hash(def, hash);
-			ww_plan_add_local(&e->plan, (ww_kind)k, ww_def_id(def), &fields, hash);
-			ww_av_release(&fields);
+			ww_plan_add_local_text(&e->plan, (ww_kind)k, ww_def_id(def), canon, len,
+					       hash);
 		}
 	}
 	ww_sha256_final(&sha, digest);

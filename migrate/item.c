@@ -92,9 +92,545 @@ void ww_item_now(char out[32])
 	ww_item_iso_time(out, tv.tv_sec, (int)(tv.tv_usec / 1000));
 }
 
+unsigned ww_item_wcu_of_size(size_t size)
+{
+	return size == 0 ? 1 : (unsigned)((size + 1023) / 1024);
+}
+
 unsigned ww_item_wcu(const ww_av *item)
 {
-	size_t size = ww_av_item_size(item);
+	return ww_item_wcu_of_size(ww_av_item_size(item));
+}
 
-	return size == 0 ? 1 : (unsigned)((size + 1023) / 1024);
+/* ---- Items written from the canonical text ----------------------------
+ *
+ * The canonical text is our own output (models/defs.c): members sorted,
+ * strings escaped by ww_buf_put_json_string, numbers already in the text
+ * DynamoDB gets, no whitespace. The scanner still checks every byte it
+ * relies on, so anything else fails cleanly instead of sending a request
+ * DynamoDB would reject or, worse, accept with other values.
+ */
+#define MAX_DEPTH 64
+
+typedef struct {
+	const char *p, *end;
+	ww_buf *out; /* NULL: sizes only */
+	int depth;
+} scan;
+
+static void put(scan *x, const char *s, size_t n)
+{
+	if (x->out)
+		ww_buf_put(x->out, s, n);
+}
+
+static void puts_(scan *x, const char *s)
+{
+	put(x, s, strlen(s));
+}
+
+static int hexval(const char *p, unsigned *cp)
+{
+	unsigned v = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		char c = p[i];
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (unsigned)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (unsigned)(c - 'a' + 10);
+		else if (c >= 'A' && c <= 'F')
+			v |= (unsigned)(c - 'A' + 10);
+		else
+			return -1;
+	}
+	*cp = v;
+	return 0;
+}
+
+/* A string at x->p: its escaped bytes between the quotes (raw, rawlen)
+ * and the length DynamoDB counts, the decoded UTF-8 bytes. */
+static int string_span(scan *x, const char **raw, size_t *rawlen, size_t *declen)
+{
+	const char *p = x->p + 1;
+	size_t n = 0;
+
+	if (x->p >= x->end || *x->p != '"')
+		return -1;
+	while (p < x->end && *p != '"') {
+		unsigned char c = (unsigned char)*p;
+		unsigned cp, lo;
+
+		if (c < 0x20)
+			return -1;
+		if (c != '\\') {
+			p++;
+			n++;
+			continue;
+		}
+		if (p + 1 >= x->end)
+			return -1;
+		switch (p[1]) {
+		case '"':
+		case '\\':
+		case '/':
+		case 'b':
+		case 'f':
+		case 'n':
+		case 'r':
+		case 't':
+			p += 2;
+			n++;
+			continue;
+		case 'u':
+			break;
+		default:
+			return -1;
+		}
+		if (x->end - p < 6 || hexval(p + 2, &cp))
+			return -1;
+		p += 6;
+		if (cp >= 0xDC00 && cp <= 0xDFFF)
+			return -1;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			if (x->end - p < 6 || p[0] != '\\' || p[1] != 'u' || hexval(p + 2, &lo) ||
+			    lo < 0xDC00 || lo > 0xDFFF)
+				return -1;
+			p += 6;
+			n += 4;
+		} else {
+			n += cp < 0x80 ? 1 : cp < 0x800 ? 2 : 3;
+		}
+	}
+	if (p >= x->end)
+		return -1;
+	*raw = x->p + 1;
+	*rawlen = (size_t)(p - (x->p + 1));
+	*declen = n;
+	x->p = p + 1;
+	return 0;
+}
+
+static void put_utf8(ww_buf *b, unsigned cp)
+{
+	char u[4];
+	size_t n;
+
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		n = 1;
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xC0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3F));
+		n = 2;
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xE0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[2] = (char)(0x80 | (cp & 0x3F));
+		n = 3;
+	} else {
+		u[0] = (char)(0xF0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
+		u[3] = (char)(0x80 | (cp & 0x3F));
+		n = 4;
+	}
+	ww_buf_put(b, u, n);
+}
+
+/* Decode a span string_span accepted (so every escape is well formed). */
+static void decode(ww_buf *b, const char *raw, size_t len)
+{
+	size_t i = 0, start = 0;
+	unsigned cp, lo;
+
+	while (i < len) {
+		if (raw[i] != '\\') {
+			i++;
+			continue;
+		}
+		ww_buf_put(b, raw + start, i - start);
+		switch (raw[i + 1]) {
+		case 'b':
+			ww_buf_putc(b, '\b');
+			break;
+		case 'f':
+			ww_buf_putc(b, '\f');
+			break;
+		case 'n':
+			ww_buf_putc(b, '\n');
+			break;
+		case 'r':
+			ww_buf_putc(b, '\r');
+			break;
+		case 't':
+			ww_buf_putc(b, '\t');
+			break;
+		case 'u':
+			hexval(raw + i + 2, &cp);
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				hexval(raw + i + 8, &lo);
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				i += 6;
+			}
+			put_utf8(b, cp);
+			i += 4;
+			break;
+		default: /* " \ / */
+			ww_buf_putc(b, raw[i + 1]);
+			break;
+		}
+		i += 2;
+		start = i;
+	}
+	ww_buf_put(b, raw + start, len - start);
+}
+
+static int literal(scan *x, const char *word)
+{
+	size_t n = strlen(word);
+
+	if ((size_t)(x->end - x->p) < n || memcmp(x->p, word, n))
+		return -1;
+	x->p += n;
+	return 0;
+}
+
+static int number_span(scan *x, const char **s, size_t *len)
+{
+	const char *p = x->p;
+	int digits = 0;
+
+	while (p < x->end && (strchr("0123456789", *p) || *p == '-' || *p == '+' || *p == '.' ||
+			      *p == 'e' || *p == 'E')) {
+		digits += *p >= '0' && *p <= '9';
+		p++;
+	}
+	if (!digits || (*x->p != '-' && (*x->p < '0' || *x->p > '9')))
+		return -1;
+	*s = x->p;
+	*len = (size_t)(p - x->p);
+	x->p = p;
+	return 0;
+}
+
+static int typed_value(scan *x, size_t *size);
+
+/* The members of an object or the elements of a list, each as a typed
+ * value; x->p is on the opening bracket. */
+static int typed_container(scan *x, int object, size_t *size)
+{
+	const char *raw;
+	size_t rawlen, declen, vsize;
+	int first = 1;
+
+	if (++x->depth > MAX_DEPTH)
+		return -1;
+	puts_(x, object ? "{\"M\":{" : "{\"L\":[");
+	*size = 3;
+	x->p++;
+	while (x->p < x->end && *x->p != (object ? '}' : ']')) {
+		if (!first) {
+			if (*x->p != ',')
+				return -1;
+			x->p++;
+			put(x, ",", 1);
+		}
+		first = 0;
+		*size += 1;
+		if (object) {
+			if (string_span(x, &raw, &rawlen, &declen) || x->p >= x->end ||
+			    *x->p != ':')
+				return -1;
+			x->p++;
+			put(x, "\"", 1);
+			put(x, raw, rawlen);
+			put(x, "\":", 2);
+			*size += declen;
+		}
+		if (typed_value(x, &vsize))
+			return -1;
+		*size += vsize;
+	}
+	if (x->p >= x->end)
+		return -1;
+	x->p++;
+	puts_(x, object ? "}}" : "]}");
+	x->depth--;
+	return 0;
+}
+
+static int typed_value(scan *x, size_t *size)
+{
+	const char *s;
+	size_t len, declen;
+
+	if (x->p >= x->end)
+		return -1;
+	switch (*x->p) {
+	case '{':
+		return typed_container(x, 1, size);
+	case '[':
+		return typed_container(x, 0, size);
+	case '"':
+		if (string_span(x, &s, &len, &declen))
+			return -1;
+		puts_(x, "{\"S\":\"");
+		put(x, s, len);
+		puts_(x, "\"}");
+		*size = declen;
+		return 0;
+	case 't':
+	case 'f': {
+		int t = *x->p == 't';
+		if (literal(x, t ? "true" : "false"))
+			return -1;
+		puts_(x, t ? "{\"BOOL\":true}" : "{\"BOOL\":false}");
+		*size = 1;
+		return 0;
+	}
+	case 'n':
+		if (literal(x, "null"))
+			return -1;
+		puts_(x, "{\"NULL\":true}");
+		*size = 1;
+		return 0;
+	default:
+		if (number_span(x, &s, &len))
+			return -1;
+		puts_(x, "{\"N\":\"");
+		put(x, s, len);
+		puts_(x, "\"}");
+		*size = ww_av_number_size(s, len);
+		return 0;
+	}
+}
+
+/* A bookkeeping attribute: "name":{"S"|"N":"value"} after a comma unless
+ * it is the first member of its map, and its size. */
+static size_t put_attr(ww_buf *out, int *nmembers, const char *name, const char *type,
+		       const char *value)
+{
+	size_t len = strlen(value);
+
+	if (out) {
+		if ((*nmembers)++)
+			ww_buf_putc(out, ',');
+		ww_buf_put_json_string(out, name, strlen(name));
+		ww_buf_puts(out, ":{\"");
+		ww_buf_puts(out, type);
+		ww_buf_puts(out, "\":");
+		ww_buf_put_json_string(out, value, len);
+		ww_buf_putc(out, '}');
+	}
+	return strlen(name) + (*type == 'N' ? ww_av_number_size(value, len) : len);
+}
+
+static int item_text(scan *x, size_t *size, const ww_layout *l, ww_kind k, const char *id,
+		     const ww_av *key, const char *hash, const ww_item_meta *meta,
+		     const ww_item_prev *prev)
+{
+	ww_buf *out = x->out, name = WW_BUF_INIT;
+	const char *raw;
+	size_t rawlen, declen, vsize, i, msize;
+	char num[32];
+	int first = 1, rc = -1, nm = 0, nmeta = 0;
+
+	*size = 0;
+	if (out)
+		ww_buf_putc(out, '{');
+	/* The key first: a definition field of the same name ("id") is the
+	 * same value, and ww_item_build lets the key's win. */
+	for (i = 0; i < key->n; i++) {
+		const ww_av_member *m = &key->members[i];
+		if (out) {
+			if (nm++)
+				ww_buf_putc(out, ',');
+			ww_buf_put_json_string(out, m->name, strlen(m->name));
+			ww_buf_putc(out, ':');
+			ww_av_to_json(out, &m->value);
+		}
+		*size += strlen(m->name) + ww_av_size(&m->value);
+	}
+	if (x->p >= x->end || *x->p != '{')
+		goto done;
+	x->p++;
+	while (x->p < x->end && *x->p != '}') {
+		int skip;
+		if (!first) {
+			if (*x->p != ',')
+				goto done;
+			x->p++;
+		}
+		first = 0;
+		if (string_span(x, &raw, &rawlen, &declen) || x->p >= x->end || *x->p != ':')
+			goto done;
+		x->p++;
+		ww_buf_clear(&name);
+		decode(&name, raw, rawlen);
+		if (ww_layout_is_reserved(l, k, ww_buf_cstr(&name))) {
+			rc = ww_error_set(
+			    WW_EINVALID,
+			    "%s \"%s\": field '%s' collides with an attribute of layout '%s'",
+			    ww_kind_name(k), id, ww_buf_cstr(&name), l->name);
+			goto done;
+		}
+		skip = ww_av_map_get(key, ww_buf_cstr(&name)) != NULL;
+		x->out = skip ? NULL : out;
+		if (!skip) {
+			if (nm++)
+				put(x, ",", 1);
+			put(x, "\"", 1);
+			put(x, raw, rawlen);
+			put(x, "\":", 2);
+		}
+		if (typed_value(x, &vsize))
+			goto done;
+		if (!skip)
+			*size += declen + vsize;
+		x->out = out;
+	}
+	if (x->p >= x->end || x->p + 1 != x->end)
+		goto done;
+	x->p++;
+	if (l->entity_type_attr && l->kinds[k].entity_type)
+		*size += put_attr(out, &nm, l->entity_type_attr, "S", l->kinds[k].entity_type);
+	if (l->created_attr)
+		*size += put_attr(out, &nm, l->created_attr, "S",
+				  prev && prev->created_at ? prev->created_at : meta->now);
+	if (l->updated_attr)
+		*size += put_attr(out, &nm, l->updated_attr, "S", meta->now);
+	if (l->version_attr) {
+		snprintf(num, sizeof(num), "%ld", prev ? prev->version + 1 : 1);
+		*size += put_attr(out, &nm, l->version_attr, "N", num);
+	}
+	if (out) {
+		if (nm++)
+			ww_buf_putc(out, ',');
+		ww_buf_put_json_string(out, WW_META_ATTR, strlen(WW_META_ATTR));
+		ww_buf_puts(out, ":{\"M\":{");
+	}
+	snprintf(num, sizeof(num), "%d", WW_MODEL_VERSION);
+	/* A map: 3 bytes, and 1 per member besides its name and value. */
+	msize = 3 + 5 * 1;
+	msize += put_attr(out, &nmeta, "hash", "S", hash);
+	msize += put_attr(out, &nmeta, "modelVersion", "N", num);
+	msize += put_attr(out, &nmeta, "changedAt", "S", meta->now);
+	msize += put_attr(out, &nmeta, "managedBy", "S", "wwseed");
+	msize += put_attr(out, &nmeta, "runId", "S", meta->run_id);
+	*size += strlen(WW_META_ATTR) + msize;
+	if (out)
+		ww_buf_puts(out, "}}}");
+	rc = 0;
+done:
+	x->out = out;
+	ww_buf_release(&name);
+	return rc;
+}
+
+int ww_item_json(ww_buf *out, size_t *size_out, const ww_layout *l, ww_kind k, const char *id,
+		 const ww_av *key, const char *canon, size_t len, const char *hash,
+		 const ww_item_meta *meta, const ww_item_prev *prev)
+{
+	scan x = {canon, canon + len, out, 0};
+	size_t start = out ? out->len : 0, size = 0;
+	int rc = item_text(&x, &size, l, k, id, key, hash, meta, prev);
+
+	if (rc == -1)
+		rc = ww_error_set(WW_ERROR,
+				  "%s \"%s\": its canonical form is not understood at byte %zu",
+				  ww_kind_name(k), id, (size_t)(x.p - canon));
+	if (rc && out)
+		out->len = start;
+	if (size_out)
+		*size_out = rc ? 0 : size;
+	return rc;
+}
+
+static int parse_value(scan *x, ww_av *out, ww_buf *tmp)
+{
+	const char *s;
+	size_t len, declen;
+	int object, first = 1;
+
+	if (x->p >= x->end)
+		return -1;
+	switch (*x->p) {
+	case '{':
+	case '[':
+		object = *x->p == '{';
+		if (++x->depth > MAX_DEPTH)
+			return -1;
+		ww_av_set_container(out, object ? WW_AV_M : WW_AV_L);
+		x->p++;
+		while (x->p < x->end && *x->p != (object ? '}' : ']')) {
+			ww_av *v;
+			if (!first) {
+				if (*x->p != ',')
+					return -1;
+				x->p++;
+			}
+			first = 0;
+			if (object) {
+				if (string_span(x, &s, &len, &declen) || x->p >= x->end ||
+				    *x->p != ':')
+					return -1;
+				x->p++;
+				ww_buf_clear(tmp);
+				decode(tmp, s, len);
+				v = ww_av_map_add(out, ww_buf_cstr(tmp));
+			} else {
+				v = ww_av_list_add(out);
+			}
+			if (parse_value(x, v, tmp))
+				return -1;
+		}
+		if (x->p >= x->end)
+			return -1;
+		x->p++;
+		x->depth--;
+		return 0;
+	case '"':
+		if (string_span(x, &s, &len, &declen))
+			return -1;
+		ww_buf_clear(tmp);
+		decode(tmp, s, len);
+		ww_av_set_s(out, tmp->ptr ? tmp->ptr : "", tmp->len);
+		return 0;
+	case 't':
+	case 'f':
+		ww_av_set_bool(out, *x->p == 't');
+		return literal(x, *x->p == 't' ? "true" : "false");
+	case 'n':
+		ww_av_set_null(out);
+		return literal(x, "null");
+	default:
+		if (number_span(x, &s, &len))
+			return -1;
+		ww_buf_clear(tmp);
+		ww_buf_put(tmp, s, len);
+		ww_av_set_n(out, ww_buf_cstr(tmp));
+		return 0;
+	}
+}
+
+int ww_item_fields_parse(ww_av *out, const char *canon, size_t len)
+{
+	scan x = {canon, canon + len, NULL, 0};
+	ww_buf tmp = WW_BUF_INIT;
+	int rc;
+
+	ww_av_release(out);
+	rc = canon && len && *canon == '{' ? parse_value(&x, out, &tmp) : -1;
+	if (rc == 0 && x.p != x.end)
+		rc = -1;
+	ww_buf_release(&tmp);
+	if (rc) {
+		ww_av_release(out);
+		return ww_error_set(WW_ERROR, "canonical text not understood at byte %zu",
+				    (size_t)(x.p - canon));
+	}
+	return 0;
 }

@@ -33,6 +33,23 @@ typedef struct {
 int ww_item_build(ww_av *out, const ww_layout *l, ww_kind k, const char *id, const ww_av *fields,
 		  const char *hash, const ww_item_meta *meta, const ww_item_prev *prev);
 
+/* The same item written as DynamoDB JSON ({"name":{"S":..},...}) straight
+ * from the definition's canonical text (ww_def_canonical_view), appended
+ * to `out`, without attribute values in between; `key` is the layout's key
+ * of the definition (ww_layout_key_of). Member order differs from
+ * ww_item_build's, the attributes and values do not. `*size_out` gets the
+ * item's size as ww_av_item_size counts it. `out` NULL computes the size
+ * only. Returns 0, WW_EINVALID on a field that collides with the layout (as
+ * ww_item_build), WW_ERROR on text that is not canonical JSON (nothing
+ * appended). */
+int ww_item_json(ww_buf *out, size_t *size_out, const ww_layout *l, ww_kind k, const char *id,
+		 const ww_av *key, const char *canon, size_t len, const char *hash,
+		 const ww_item_meta *meta, const ww_item_prev *prev);
+/* The definition's fields (a WW_AV_M into `out`, released first) back from
+ * its canonical text, as ww_def_marshal gives them. WW_ERROR when the text
+ * is not canonical JSON. */
+int ww_item_fields_parse(ww_av *out, const char *canon, size_t len);
+
 /* The definition's fields back from a stored item: a copy of `item`
  * without the key (unless it is the "id" field), bookkeeping and metadata
  * attributes, into `out` (released first). */
@@ -45,5 +62,7 @@ void ww_item_now(char out[32]);
 
 /* Write capacity a put of `item` consumes: 1 WCU per KB, rounded up. */
 unsigned ww_item_wcu(const ww_av *item);
+/* The same for an item of `size` bytes (ww_av_item_size). */
+unsigned ww_item_wcu_of_size(size_t size);
 
 #endif

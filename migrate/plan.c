@@ -23,8 +23,7 @@ static void change_release(ww_change *c)
 	free(c->id);
 	free(c->table);
 	ww_av_release(&c->key);
-	ww_av_release(&c->fields);
-	ww_av_release(&c->item);
+	free(c->canon_owned);
 	free(c->remote_hash);
 	free(c->remote_created);
 	free(c->remote_updated);
@@ -48,6 +47,8 @@ void ww_plan_release(ww_plan *p)
 	p->items = NULL;
 	p->n = p->cap = p->nlocal = 0;
 	ww_av_release(&p->remote);
+	free(p->run_id);
+	p->run_id = NULL;
 }
 
 static ww_change *add_change(ww_plan *p)
@@ -63,7 +64,8 @@ static ww_change *add_change(ww_plan *p)
 	return c;
 }
 
-void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields, const char *hash)
+void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
+			    const char *hash)
 {
 	ww_change *c = add_change(p);
 
@@ -72,9 +74,22 @@ void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *field
 	c->id = ww_xstrdup(id);
 	c->table = ww_xstrdup(p->layout->kinds[k].table);
 	ww_layout_key_of(p->layout, k, id, &c->key);
-	ww_av_copy(&c->fields, fields);
+	c->canon = canon;
+	c->canon_len = len;
 	snprintf(c->hash, sizeof(c->hash), "%s", hash);
 	p->nlocal = p->n;
+}
+
+void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields, const char *hash)
+{
+	ww_buf text = WW_BUF_INIT;
+	ww_change *c;
+
+	ww_av_canonical(fields, &text);
+	ww_plan_add_local_text(p, k, id, NULL, 0, hash);
+	c = &p->items[p->n - 1];
+	c->canon_len = text.len;
+	c->canon = c->canon_owned = ww_buf_detach(&text);
 }
 
 void ww_plan_add_remote(ww_plan *p, const char *table, const ww_av *item)
@@ -209,7 +224,7 @@ static int cmp_str(const void *a, const void *b)
 
 void ww_plan_set_changed(ww_change *c, const ww_layout *l, const ww_av *remote_item)
 {
-	ww_av remote = WW_AV_INIT;
+	ww_av remote = WW_AV_INIT, fields = WW_AV_INIT;
 	size_t i;
 
 	for (i = 0; i < c->nchanged; i++)
@@ -217,41 +232,67 @@ void ww_plan_set_changed(ww_change *c, const ww_layout *l, const ww_av *remote_i
 	free(c->changed);
 	c->changed = NULL;
 	c->nchanged = 0;
+	/* Text that does not read back (never our own canonical form) leaves
+	 * no local fields: every remote field then counts as changed. */
+	if (!c->canon || ww_item_fields_parse(&fields, c->canon, c->canon_len))
+		ww_av_set_container(&fields, WW_AV_M);
 	ww_item_strip(&remote, l, c->kind, remote_item);
-	c->changed = ww_xcalloc(c->fields.n + remote.n + 1, sizeof(char *));
-	for (i = 0; i < c->fields.n; i++) {
-		const ww_av_member *m = &c->fields.members[i];
+	c->changed = ww_xcalloc(fields.n + remote.n + 1, sizeof(char *));
+	for (i = 0; i < fields.n; i++) {
+		const ww_av_member *m = &fields.members[i];
 		const ww_av *r = ww_av_map_get(&remote, m->name);
 		if (!r || !ww_av_equal(r, &m->value))
 			c->changed[c->nchanged++] = ww_xstrdup(m->name);
 	}
 	for (i = 0; i < remote.n; i++)
-		if (!ww_av_map_get(&c->fields, remote.members[i].name))
+		if (!ww_av_map_get(&fields, remote.members[i].name))
 			c->changed[c->nchanged++] = ww_xstrdup(remote.members[i].name);
 	qsort(c->changed, c->nchanged, sizeof(char *), cmp_str);
 	ww_av_release(&remote);
+	ww_av_release(&fields);
 }
 
+static int item_json(const ww_plan *p, const ww_change *c, ww_buf *out, size_t *size)
+{
+	ww_item_prev prev = {c->remote_created, c->remote_version};
+	ww_item_meta meta = {p->run_id ? p->run_id : "", p->now};
+
+	return ww_item_json(out, size, p->layout, c->kind, c->id, &c->key, c->canon, c->canon_len,
+			    c->hash, &meta, c->remote ? &prev : NULL);
+}
+
+/* Only the sizes now: an item's text is written when it is sent, so the
+ * plan never holds every item at once. */
 int ww_plan_build_items(ww_plan *p, const ww_item_meta *meta)
 {
 	size_t i;
 	int rc;
 
+	free(p->run_id);
+	p->run_id = ww_xstrdup(meta->run_id);
+	snprintf(p->now, sizeof(p->now), "%s", meta->now);
 	for (i = 0; i < p->n; i++) {
 		ww_change *c = &p->items[i];
-		ww_item_prev prev = {c->remote_created, c->remote_version};
 
 		if (c->type == WW_CHANGE_ORPHAN) {
 			c->wcu = 1;
 			continue;
 		}
-		rc = ww_item_build(&c->item, p->layout, c->kind, c->id, &c->fields, c->hash, meta,
-				   c->remote ? &prev : NULL);
-		if (rc)
+		if ((rc = item_json(p, c, NULL, &c->size)) != 0)
 			return rc;
-		c->wcu = ww_item_wcu(&c->item);
+		c->wcu = ww_item_wcu_of_size(c->size);
 	}
 	return 0;
+}
+
+int ww_plan_item_json(const ww_plan *p, const ww_change *c, ww_buf *out)
+{
+	return item_json(p, c, out, NULL);
+}
+
+const char *ww_plan_run_id(const ww_plan *p)
+{
+	return p->run_id ? p->run_id : "";
 }
 
 const char *ww_plan_table(const ww_tables *tables, const ww_change *c)

@@ -43,9 +43,17 @@ typedef struct {
 	ww_change_type type;
 	ww_kind kind;
 	char *id;
-	char *table;   /* logical table ("prizes", "game-data") */
-	ww_av key;     /* M */
-	ww_av fields;  /* local definition fields; NULL for orphans */
+	char *table; /* logical table ("prizes", "game-data") */
+	ww_av key;   /* M */
+	/* The local definition's canonical JSON (ww_def_canonical_view):
+	 * borrowed from the definitions, which outlive the plan, or
+	 * canon_owned; NULL for orphans. Its fields are read from it only
+	 * where they are needed (an update's changed fields, an item's text
+	 * while it is sent), so the plan holds no attribute values per
+	 * definition. */
+	const char *canon;
+	size_t canon_len;
+	char *canon_owned;
 	char hash[65]; /* local content hash; "" for orphans */
 	/* What plan read from the table. */
 	int remote;	      /* the key exists in the table */
@@ -57,8 +65,8 @@ typedef struct {
 	int remote_has_version;
 	char **changed; /* top-level fields that differ (updates) */
 	size_t nchanged;
-	/* Built for the apply. */
-	ww_av item; /* the item to put (creates, updates) */
+	/* Counted for the apply (the item's text is written when sent). */
+	size_t size; /* DynamoDB item size of the put (creates, updates) */
 	unsigned wcu;
 	/* Filled by the apply. */
 	ww_outcome outcome;
@@ -73,14 +81,22 @@ typedef struct {
 	size_t nlocal; /* locals first, then orphans after diff */
 	ww_av remote;  /* L of M: what the tables hold, tagged "_table" */
 	int diffed;
+	/* The meta of ww_plan_build_items, for the items' text (owned). */
+	char *run_id;
+	char now[32];
 } ww_plan;
 
 void ww_plan_init(ww_plan *p, const ww_layout *layout);
 void ww_plan_release(ww_plan *p);
 
-/* Add a local definition: its fields (copied) and content hash. */
+/* Add a local definition: its fields (kept as their canonical text) and
+ * content hash. */
 void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields,
 		       const char *hash);
+/* The same from the canonical text itself, borrowed: it must outlive the
+ * plan. */
+void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
+			    const char *hash);
 /* Add one item read from logical table `table` (keys, hash, managedBy and
  * bookkeeping; copied). */
 void ww_plan_add_remote(ww_plan *p, const char *table, const ww_av *item);
@@ -90,8 +106,14 @@ void ww_plan_diff(ww_plan *p);
 /* For one update: compare the full remote item with the local fields and
  * record the top-level fields that differ (sorted). */
 void ww_plan_set_changed(ww_change *c, const ww_layout *l, const ww_av *remote_item);
-/* Build every create's and update's item with `meta` and count WCU. */
+/* Check every create's and update's item with `meta` (kept for
+ * ww_plan_item_json): collisions with the layout, size and WCU. */
 int ww_plan_build_items(ww_plan *p, const ww_item_meta *meta);
+/* The item of a create or update as DynamoDB JSON, appended to `out`
+ * (after ww_plan_build_items). */
+int ww_plan_item_json(const ww_plan *p, const ww_change *c, ww_buf *out);
+/* The run id the items carry (ww_plan_build_items' meta), or "". */
+const char *ww_plan_run_id(const ww_plan *p);
 
 /* Read what the tables hold: for each table the layout uses, a paginated
  * Scan with a projection of the key, _wwseed.hash, _wwseed.managedBy and

@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "aws/ddb.h"
@@ -280,6 +281,89 @@ static void test_ddb_batch_write_moves_unprocessed(void **state)
 	ww_ddb_writes_release(w, 3);
 	ww_ddb_writes_release(NULL, 0);
 	replay_env_release(&e);
+}
+
+/* The puts of three_writes as raw item text, sent instead of their items. */
+static void make_raw(ww_ddb_write *w, size_t i, const char *text)
+{
+	ww_av_release(&w[i].item);
+	w[i].raw = strdup(text);
+	assert_non_null(w[i].raw);
+}
+
+static void test_ddb_put_item_raw_golden_request(void **state)
+{
+	replay_env e;
+	ww_ddb_error err;
+	ww_av names = WW_AV_INIT, values = WW_AV_INIT;
+	ww_ddb_expr x = { 0 };
+
+	(void)state;
+	replay_env_init(&e, NULL, NULL);
+	REPLAY(&e, "put_item_cond");
+	names_values(&names, &values);
+	x.condition = "attribute_not_exists(#id) OR version < :v";
+	x.names = &names;
+	x.values = &values;
+	assert_int_equal(ww_ddb_put_item_raw(e.ddb, "wwseed-dev-tickets",
+					     "{\"id\":{\"S\":\"t-1\"},\"prize\":{\"S\":\"grand\"},"
+					     "\"version\":{\"N\":\"8\"}}",
+					     &x, &err),
+			 0);
+	ww_av_release(&names);
+	ww_av_release(&values);
+	replay_env_release(&e);
+}
+
+static void test_ddb_batch_write_raw_items_move_unprocessed(void **state)
+{
+	replay_env e;
+	ww_ddb_error err;
+	ww_ddb_write *w = three_writes(), *un = NULL;
+	void *tag1 = w[1].user, *tag2 = w[2].user;
+	static const char t2[] = "{\"id\":{\"S\":\"t-2\"},\"prize\":{\"S\":\"grand\"},\"n\":{\"N\":\"2\"}}";
+	size_t nun = 99;
+
+	(void)state;
+	make_raw(w, 0, "{\"id\":{\"S\":\"t-1\"},\"prize\":{\"S\":\"grand\"}}");
+	make_raw(w, 2, t2);
+	replay_env_init(&e, NULL, NULL);
+	REPLAY(&e, "batch_write_partial");
+	assert_int_equal(ww_ddb_batch_write(e.ddb, w, 3, &un, &nun, &err), 0);
+	assert_int_equal(nun, 2);
+	assert_ptr_equal(un[0].user, tag2);
+	assert_string_equal(un[0].raw, t2);
+	assert_int_equal(un[0].item.type, WW_AV_NULL);
+	assert_ptr_equal(un[1].user, tag1);
+	assert_null(un[1].raw);
+	assert_null(w[2].raw);
+	assert_non_null(w[0].raw);
+	ww_ddb_writes_release(un, nun);
+	ww_ddb_writes_release(w, 3);
+	replay_env_release(&e);
+}
+
+static void test_ddb_batch_write_raw_items_match_in_any_member_order(void **state)
+{
+	ww_ddb_write *w = three_writes(), *un = NULL;
+	size_t nun = 0;
+	static const char body[] =
+	    "{\"UnprocessedItems\":{\"wwseed-dev-tickets\":[{\"PutRequest\":{\"Item\":"
+	    "{\"id\":{\"S\":\"t-2\"},\"prize\":{\"S\":\"grand\"},\"n\":{\"N\":\"2\"}}}}]}}";
+
+	(void)state;
+	make_raw(w, 0, "{\"prize\":{\"S\":\"grand\"},\"id\":{\"S\":\"t-1\"}}");
+	make_raw(w, 2, "{\"n\":{\"N\":\"2.0\"},\"prize\":{\"S\":\"grand\"},\"id\":{\"S\":\"t-2\"}}");
+	assert_int_equal(ww_ddb_parse_batch_write(body, sizeof(body) - 1, w, 3, &un, &nun), 0);
+	assert_int_equal(nun, 1);
+	assert_ptr_equal(un[0].user, w[2].user);
+	assert_null(w[2].raw);
+	ww_ddb_writes_release(un, nun);
+	/* Text that does not read back matches nothing. */
+	make_raw(w, 2, "{\"id\":");
+	assert_int_equal(ww_ddb_parse_batch_write(body, sizeof(body) - 1, w, 3, &un, &nun), WW_ERROR);
+	assert_non_null(w[2].raw);
+	ww_ddb_writes_release(w, 3);
 }
 
 static void test_ddb_batch_write_all_processed(void **state)
@@ -810,6 +894,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ddb_put_item_golden_request),
 		cmocka_unit_test(test_ddb_put_item_condition_failed_is_conflict),
+		cmocka_unit_test(test_ddb_put_item_raw_golden_request),
+		cmocka_unit_test(test_ddb_batch_write_raw_items_move_unprocessed),
+		cmocka_unit_test(test_ddb_batch_write_raw_items_match_in_any_member_order),
 		cmocka_unit_test(test_ddb_get_item_every_type),
 		cmocka_unit_test(test_ddb_get_item_missing),
 		cmocka_unit_test(test_ddb_update_item_returns_all_new),

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cJSON.h>
+
+#include "aws/ddb_json.h"
 #include "common/error.h"
 #include "migrate/item.h"
 #include "migrate/layout.h"
@@ -241,6 +244,125 @@ static void test_item_wcu_rounds_up_per_kb(void **state)
 	ww_av_release(&item);
 }
 
+/* Fields with every shape the models marshal and strings that need
+ * escapes, for the text writer against ww_item_build. */
+static void rich_fields(ww_av *f)
+{
+	ww_av *m, *l, *e;
+
+	fields_of(f);
+	ww_av_set_s(ww_av_map_add(f, "quote"), "a\"b\\c\nd\001e\t/\xc3\xa9\xf0\x9f\x98\x80", 17);
+	ww_av_set_n(ww_av_map_add(f, "ratio"), "-0.000125");
+	ww_av_set_n(ww_av_map_add(f, "big"), "123456789012345680000");
+	ww_av_set_bool(ww_av_map_add(f, "on"), 1);
+	ww_av_set_bool(ww_av_map_add(f, "off"), 0);
+	ww_av_set_s(ww_av_map_add(f, "empty"), "", 0);
+	m = ww_av_map_add(f, "nested");
+	ww_av_set_container(m, WW_AV_M);
+	ww_av_set_container(ww_av_map_add(m, "none"), WW_AV_M);
+	l = ww_av_map_add(m, "list");
+	ww_av_set_container(l, WW_AV_L);
+	e = ww_av_list_add(l);
+	ww_av_set_container(e, WW_AV_M);
+	ww_av_set_n(ww_av_map_add(e, "w"), "3");
+	ww_av_set_s(ww_av_map_add(e, "\xc3\xa9t\"e"), "x", 1);
+	ww_av_set_s(ww_av_list_add(l), "s", 1);
+	ww_av_set_container(ww_av_list_add(l), WW_AV_L);
+}
+
+static void item_json_matches_build(const char *layout, const ww_item_prev *prev)
+{
+	ww_layout l = WW_LAYOUT_INIT;
+	ww_av fields = WW_AV_INIT, built = WW_AV_INIT, sent = WW_AV_INIT, key = WW_AV_INIT,
+	      back = WW_AV_INIT;
+	ww_item_meta meta = { "run1", "2026-01-02T03:04:05.678Z" };
+	ww_buf canon = WW_BUF_INIT, json = WW_BUF_INIT;
+	cJSON *j;
+	size_t size = 0, size_only = 0;
+
+	assert_int_equal(ww_layout_builtin(&l, layout), 0);
+	rich_fields(&fields);
+	ww_av_canonical(&fields, &canon);
+	ww_layout_key_of(&l, WW_KIND_TICKET, "classic", &key);
+	assert_int_equal(ww_item_build(&built, &l, WW_KIND_TICKET, "classic", &fields, "abc", &meta, prev), 0);
+	ww_buf_puts(&json, "junk");
+	assert_int_equal(ww_item_json(&json, &size, &l, WW_KIND_TICKET, "classic", &key, canon.ptr,
+				      canon.len, "abc", &meta, prev), 0);
+	assert_int_equal(ww_item_json(NULL, &size_only, &l, WW_KIND_TICKET, "classic", &key, canon.ptr,
+				      canon.len, "abc", &meta, prev), 0);
+	assert_memory_equal(json.ptr, "junk", 4);
+	j = cJSON_Parse(ww_buf_cstr(&json) + 4);
+	assert_non_null(j);
+	assert_int_equal(ww_ddb_json_item_to_av(j, &sent), 0);
+	assert_true(ww_av_equal(&sent, &built));
+	assert_int_equal(sent.n, built.n);
+	assert_int_equal(size, ww_av_item_size(&built));
+	assert_int_equal(size_only, size);
+	assert_int_equal(ww_item_fields_parse(&back, canon.ptr, canon.len), 0);
+	assert_true(ww_av_equal(&back, &fields));
+	cJSON_Delete(j);
+	ww_av_release(&fields);
+	ww_av_release(&built);
+	ww_av_release(&sent);
+	ww_av_release(&key);
+	ww_av_release(&back);
+	ww_buf_release(&canon);
+	ww_buf_release(&json);
+	ww_layout_release(&l);
+}
+
+static void test_item_json_from_canonical_text_is_the_built_item(void **state)
+{
+	ww_item_prev prev = { "2025-12-31T23:59:59.000Z", 4 };
+
+	(void)state;
+	item_json_matches_build("per-kind", NULL);
+	item_json_matches_build("per-kind", &prev);
+	item_json_matches_build("single-table", NULL);
+	item_json_matches_build("single-table", &prev);
+}
+
+static void test_item_json_refuses_collisions_and_foreign_text(void **state)
+{
+	ww_layout l = WW_LAYOUT_INIT;
+	ww_av key = WW_AV_INIT, back = WW_AV_INIT;
+	ww_item_meta meta = { "r", "2026-01-01T00:00:00.000Z" };
+	ww_buf json = WW_BUF_INIT;
+	static const char *const bad[] = {
+		"", "{", "{\"a\":}", "{\"a\":1", "{\"a\":1}x", "[1]", "{\"a\":tru}",
+		"{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\x01\"}", "{\"a\":1,}", "{\"a\" :1}",
+		"{\"a\":[1,]}", "{\"a\":.}", "{\"a\":1 }",
+	};
+	const char *sp = "{\"s\":\"\\ud83d\\ude00\\u00e9\\u0001\"}";
+	size_t i, size;
+
+	(void)state;
+	ww_layout_builtin(&l, "single-table");
+	ww_layout_key_of(&l, WW_KIND_TICKET, "classic", &key);
+	assert_int_equal(ww_item_json(&json, &size, &l, WW_KIND_TICKET, "classic", &key,
+				      "{\"id\":\"classic\",\"version\":2}", 28, "h", &meta, NULL),
+			 WW_EINVALID);
+	assert_string_equal(ww_error_message(),
+			    "ticket \"classic\": field 'version' collides with an attribute of layout 'single-table'");
+	assert_int_equal(json.len, 0);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(ww_item_json(&json, &size, &l, WW_KIND_TICKET, "classic", &key, bad[i],
+					      strlen(bad[i]), "h", &meta, NULL),
+				 WW_ERROR);
+		assert_int_equal(json.len, 0);
+		assert_int_equal(size, 0);
+		assert_int_equal(ww_item_fields_parse(&back, bad[i], strlen(bad[i])), WW_ERROR);
+	}
+	/* A surrogate pair, a two-byte and a one-byte escape: 4 + 2 + 1 bytes. */
+	assert_int_equal(ww_item_fields_parse(&back, sp, strlen(sp)), 0);
+	assert_int_equal(ww_av_map_get(&back, "s")->len, 7);
+	assert_memory_equal(ww_av_map_get_str(&back, "s"), "\xf0\x9f\x98\x80\xc3\xa9\x01", 7);
+	ww_av_release(&key);
+	ww_av_release(&back);
+	ww_buf_release(&json);
+	ww_layout_release(&l);
+}
+
 static void test_item_iso_time_is_utc_with_millis(void **state)
 {
 	char out[32];
@@ -264,6 +386,8 @@ int main(void)
 		cmocka_unit_test(test_item_update_keeps_created_and_bumps_version),
 		cmocka_unit_test(test_item_field_colliding_with_bookkeeping_is_refused),
 		cmocka_unit_test(test_item_wcu_rounds_up_per_kb),
+		cmocka_unit_test(test_item_json_from_canonical_text_is_the_built_item),
+		cmocka_unit_test(test_item_json_refuses_collisions_and_foreign_text),
 		cmocka_unit_test(test_item_iso_time_is_utc_with_millis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -111,8 +111,13 @@ static void test_plan_changed_fields_name_top_level_members(void **state)
 	(void)state;
 	ww_layout_builtin(&l, "per-kind");
 	ww_plan_init(&p, &l);
-	add_local(&p, WW_KIND_TICKET, "classic", "h");
-	ww_av_set_n(ww_av_map_add(&p.items[0].fields, "goldCost"), "10");
+	{
+		ww_av f = WW_AV_INIT;
+		fields(&f, "classic", "Name");
+		ww_av_set_n(ww_av_map_add(&f, "goldCost"), "10");
+		ww_plan_add_local(&p, WW_KIND_TICKET, "classic", &f, "h");
+		ww_av_release(&f);
+	}
 	remote(&item, "classic", "old", "wwseed");
 	ww_av_set_s(ww_av_map_add(&item, "name"), "Old name", 8);
 	ww_av_set_n(ww_av_map_add(&item, "goldCost"), "10.0");
