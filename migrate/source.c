@@ -88,6 +88,51 @@ done:
 	return rc;
 }
 
+/* An array file as a stream: read in chunks of WW_SOURCE_CHUNK, each
+ * element checked as soon as it is complete, the buffer growing only for
+ * an element larger than a chunk. A file that is not an array (or cannot
+ * be read to its end) is left to load_json, whose diagnostics are the
+ * contract. */
+static int load_array(ww_defset *set, const char *path, int kind)
+{
+	FILE *f = NULL;
+	char *buf = NULL;
+	size_t cap = WW_SOURCE_CHUNK, len = 0, start = 0;
+	int rc = 0, r = 1, eof = 0;
+
+	if (!(f = fopen(path, "rb")))
+		return read_error(set, path, "file");
+	buf = ww_xmalloc(cap);
+	ww_defset_feed_begin(set, path, (ww_kind)kind);
+	while (r == 1 && !eof) {
+		size_t used = 0;
+		if (start) {
+			memmove(buf, buf + start, len - start);
+			len -= start;
+			start = 0;
+		}
+		if (len == cap) {
+			cap *= 2;
+			buf = ww_xrealloc(buf, cap);
+		}
+		len += fread(buf + len, 1, cap - len, f);
+		if (ferror(f)) {
+			ww_defset_feed_abort(set);
+			rc = read_error(set, path, "file");
+			goto done;
+		}
+		eof = feof(f);
+		r = ww_defset_feed(set, buf, len, eof, &used);
+		start = used;
+	}
+	if (r == 2)
+		rc = load_json(set, path, kind);
+done:
+	fclose(f);
+	free(buf);
+	return rc;
+}
+
 /* JSON Lines as a stream: one record per line, blank lines skipped, a line
  * longer than WW_SOURCE_MAX_LINE reported and skipped. */
 static int load_lines(ww_defset *set, const char *path, int kind)
@@ -175,6 +220,8 @@ static int load_file(ww_defset *set, const char *path, int kind_override, int *n
 		}
 		return load_lines(set, path, kind);
 	}
+	if (kind >= 0)
+		return load_array(set, path, kind);
 	return load_json(set, path, kind);
 }
 

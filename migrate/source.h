@@ -14,7 +14,8 @@
  *
  * - *.json: the frontend export shape ({"prizes": [...], ...}) unless the
  *   file's stem names a kind (prizes.json, ticket.json, ...) or a kind is
- *   forced, then a JSON array of that kind.
+ *   forced, then a JSON array of that kind, read as a stream one element at
+ *   a time (WW_SOURCE_CHUNK).
  * - *.jsonl / *.ndjson: JSON Lines, one definition per line, kind from the
  *   stem or forced; read as a stream with a bounded line buffer
  *   (WW_SOURCE_MAX_LINE), so memory does not grow with the file.
@@ -24,6 +25,11 @@
  * "kind-unknown", "line-too-long" or "no-definitions".
  */
 #define WW_SOURCE_MAX_LINE (4u * 1024u * 1024u)
+/* Array files are read as a stream in chunks of this size (more only for
+ * a single element larger than that). */
+#ifndef WW_SOURCE_CHUNK
+#define WW_SOURCE_CHUNK (1024u * 1024u)
+#endif
 
 /*
  * Load every path into `set`. `kind_override` is a ww_kind, or -1 to take

@@ -84,9 +84,10 @@ static const char *sym_str(const symtab *t, uint32_t sym)
 	return t->pool + t->e[sym].off;
 }
 
-static void sym_rehash(symtab *t)
+/* Rebuild the slots at `n` (a power of two). */
+static void sym_reindex(symtab *t, size_t n)
 {
-	size_t i, n = t->nslots ? t->nslots * 2 : 1024;
+	size_t i;
 
 	free(t->slots);
 	t->slots = ww_xcalloc(n, sizeof(*t->slots));
@@ -97,6 +98,11 @@ static void sym_rehash(symtab *t)
 			j = (j + 1) & (n - 1);
 		t->slots[j] = (uint32_t)i + 1;
 	}
+}
+
+static void sym_rehash(symtab *t)
+{
+	sym_reindex(t, t->nslots ? t->nslots * 2 : 1024);
 }
 
 /* The symbol of `s`, or NOSYM when absent and `add` is 0. */
@@ -152,27 +158,33 @@ static void sym_release(symtab *t)
 }
 
 /* ---- The set ---------------------------------------------------------- */
+/* With keep_bodies a definition keeps its canonical text and that text's
+ * SHA-256, made once right after its checks, instead of its parse tree:
+ * everything the engine asks for (canonical text, hash, marshalled item)
+ * follows from the text, and the tree with its positions is many times
+ * larger. */
 struct ww_def {
-	ww_kind kind;
-	uint32_t sym;	  /* id symbol; NOSYM without a usable id */
-	uint32_t emoji;	  /* prize: emoji symbol */
-	const char *id;	  /* keep_bodies: the id in the body's arena */
-	const char *file; /* the set's copy of the file name */
-	unsigned line, column;
+	const char *id;	       /* keep_bodies: in the set's text */
+	const char *canon;     /* keep_bodies: in the set's text, NUL-terminated */
+	const char *file;      /* the set's copy of the file name */
 	const char *container; /* "tickets" (export shape), "" (array), NULL (JSON Lines) */
 	long index;
-	const ww_json *body; /* keep_bodies only */
-	int used;	     /* sold by a store (ticket), in a pool (prize) */
-	/* The SHA-256 of the canonical form, computed once: the engine asks
-	 * for the canonical text and the hash of every definition, and the
-	 * body never changes after it is added. Filled by the first
-	 * ww_def_canonical or ww_def_hash (a single thread prepares). */
-	int hashed;
-	char hash[65];
-	/* The canonical text itself, kept by the first ww_def_canonical_view
-	 * (owned; freed with the set). */
-	char *canon;
 	size_t canon_len;
+	uint32_t sym;	/* id symbol; NOSYM without a usable id */
+	uint32_t emoji; /* prize: emoji symbol */
+	unsigned line, column;
+	unsigned char kind;
+	unsigned char used; /* sold by a store (ticket), in a pool (prize) */
+	unsigned char hash[32];
+};
+
+/* Text kept for the whole set (ids and canonical forms), in large blocks
+ * rather than one allocation per string. */
+typedef struct text_block text_block;
+struct text_block {
+	text_block *prev;
+	size_t used, cap;
+	char data[];
 };
 
 typedef struct {
@@ -196,9 +208,23 @@ struct ww_defset {
 	size_t npend, pendcap;
 	char **files;
 	size_t nfiles;
-	ww_json_doc *docs;
-	size_t ndocs, doccap;
+	text_block *text;
+	ww_buf canon; /* the current definition's canonical text */
 	int finished;
+	/* An array file read in pieces (ww_defset_feed): where the set stood
+	 * before it, to forget its definitions when the file turns out not to
+	 * be JSON after all, as if it had been parsed whole first. */
+	struct {
+		int active;
+		const char *file;
+		ww_kind kind;
+		long index;
+		ww_json_reader reader;
+		ww_json_doc doc;
+		size_t ndefs[WW_KIND_COUNT], nrefs, ndiags, nsyms, pool_len;
+		uint32_t *marked; /* earlier definitions this file marked used: kind, index */
+		size_t nmarked, markcap;
+	} feed;
 };
 
 ww_defset *ww_defset_new(const ww_defs_options *opts)
@@ -219,19 +245,21 @@ void ww_defset_free(ww_defset *s)
 		return;
 	ww_diags_release(&s->diags);
 	sym_release(&s->syms);
-	for (k = 0; k < WW_KIND_COUNT; k++) {
-		for (i = 0; i < s->ndefs[k]; i++)
-			free(s->defs[k][i].canon);
+	for (k = 0; k < WW_KIND_COUNT; k++)
 		free(s->defs[k]);
-	}
 	free(s->refs);
 	free(s->pend);
 	for (i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
-	for (i = 0; i < s->ndocs; i++)
-		ww_json_doc_release(&s->docs[i]);
-	free(s->docs);
+	while (s->text) {
+		text_block *prev = s->text->prev;
+		free(s->text);
+		s->text = prev;
+	}
+	ww_buf_release(&s->canon);
+	ww_json_doc_release(&s->feed.doc);
+	free(s->feed.marked);
 	free(s);
 }
 
@@ -250,6 +278,36 @@ const ww_def *ww_defset_get(const ww_defset *s, ww_kind k, size_t i)
 	if ((unsigned)k >= WW_KIND_COUNT || i >= s->ndefs[k] || !s->opts.keep_bodies)
 		return NULL;
 	return &s->defs[k][i];
+}
+
+/* `n` bytes of the set's text (freed with the set). */
+static char *text_alloc(ww_defset *s, size_t n)
+{
+	text_block *b = s->text;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = b ? b->cap * 2 : 65536;
+		if (cap > (1u << 20))
+			cap = 1u << 20;
+		if (cap < n)
+			cap = n;
+		b = ww_xmalloc(sizeof(*b) + cap);
+		b->prev = s->text;
+		b->used = 0;
+		b->cap = cap;
+		s->text = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static const char *text_keep(ww_defset *s, const char *str, size_t len)
+{
+	char *t = text_alloc(s, len + 1);
+
+	memcpy(t, str, len);
+	t[len] = '\0';
+	return t;
 }
 
 /* The set's copy of a file name (the last one is reused: files come one at
@@ -1139,12 +1197,13 @@ static void check_id(vctx *c, ww_def *d, const ww_json *obj)
 		e->first[c->kind] = (int32_t)c->def;
 	}
 	if (s->opts.keep_bodies)
-		d->id = id->str;
+		d->id = text_keep(s, id->str, id->len);
 done:
 	pop(c);
 }
 
 static void flush_refs(ww_defset *s);
+static void canon_json_object(ww_buf *out, const ww_json *obj, const ww_model *m);
 
 static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *file,
 		    const char *container, long index)
@@ -1169,7 +1228,7 @@ static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *
 	c.def = (uint32_t)s->ndefs[kind];
 	d = &s->defs[kind][s->ndefs[kind]++];
 	memset(d, 0, sizeof(*d));
-	d->kind = kind;
+	d->kind = (unsigned char)kind;
 	d->sym = NOSYM;
 	d->emoji = NOSYM;
 	d->file = file;
@@ -1177,8 +1236,6 @@ static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *
 	d->column = obj->column;
 	d->container = container;
 	d->index = index;
-	if (s->opts.keep_bodies)
-		d->body = obj;
 	check_id(&c, d, obj);
 	check_object(&c, obj, ww_model_of(kind));
 	if (kind == WW_KIND_TICKET) {
@@ -1193,6 +1250,16 @@ static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *
 	}
 	check_item_size(&c, obj);
 	flush_refs(s);
+	if (s->opts.keep_bodies) {
+		ww_sha256 sha;
+		ww_buf_clear(&s->canon);
+		canon_json_object(&s->canon, obj, ww_model_of(kind));
+		d->canon_len = s->canon.len;
+		d->canon = text_keep(s, s->canon.ptr, s->canon.len);
+		ww_sha256_init(&sha);
+		ww_sha256_update(&sha, s->canon.ptr, s->canon.len);
+		ww_sha256_final(&sha, d->hash);
+	}
 done:
 	ww_buf_release(&c.tmp);
 	ww_buf_release(&c.path);
@@ -1212,18 +1279,6 @@ static void on_duplicate(void *ctx, const ww_json *m, const ww_json *first)
 	ww_diags_add(&s->diags, WW_SEV_ERROR, "json-duplicate-key", file, m->key_line,
 		     m->key_column, NULL, NULL, ww_buf_cstr(&b));
 	ww_buf_release(&b);
-}
-
-static ww_json_doc *new_doc(ww_defset *s, ww_json_doc *local)
-{
-	if (!s->opts.keep_bodies)
-		return local;
-	if (s->ndocs == s->doccap) {
-		s->doccap = s->doccap ? s->doccap * 2 : 16;
-		s->docs = ww_xrealloc(s->docs, s->doccap * sizeof(*s->docs));
-	}
-	memset(&s->docs[s->ndocs], 0, sizeof(*s->docs));
-	return &s->docs[s->ndocs++];
 }
 
 /* WW_EINVALID with the last diagnostic as the error message, for callers
@@ -1250,14 +1305,12 @@ static int parse(ww_defset *s, ww_json_doc *doc, const char *file, unsigned firs
 		return 0;
 	ww_diags_add(&s->diags, WW_SEV_ERROR, err.code, file, err.line, err.column, NULL, NULL,
 		     err.message);
-	if (s->opts.keep_bodies)
-		s->ndocs--;
 	return invalid_from_last(s);
 }
 
 int ww_defset_add_document(ww_defset *s, const char *file, const char *data, size_t len, int kind)
 {
-	ww_json_doc local = WW_JSON_DOC_INIT, *doc = new_doc(s, &local);
+	ww_json_doc local = WW_JSON_DOC_INIT, *doc = &local;
 	const ww_json *root, *m, *e;
 	long i;
 	int rc = 0;
@@ -1333,7 +1386,7 @@ done:
 int ww_defset_add_line(ww_defset *s, const char *file, unsigned line, const char *data, size_t len,
 		       ww_kind kind)
 {
-	ww_json_doc local = WW_JSON_DOC_INIT, *doc = new_doc(s, &local);
+	ww_json_doc local = WW_JSON_DOC_INIT, *doc = &local;
 	int rc;
 
 	file = intern_file(s, file);
@@ -1343,6 +1396,110 @@ int ww_defset_add_line(ww_defset *s, const char *file, unsigned line, const char
 done:
 	ww_json_doc_release(&local);
 	return rc;
+}
+
+/* ---- Array files in pieces -------------------------------------------- */
+void ww_defset_feed_begin(ww_defset *s, const char *file, ww_kind kind)
+{
+	ww_json_reader r0 = WW_JSON_READER_INIT;
+	int k;
+
+	s->feed.active = 1;
+	s->feed.file = intern_file(s, file);
+	s->feed.kind = kind;
+	s->feed.index = 0;
+	s->feed.reader = r0;
+	for (k = 0; k < WW_KIND_COUNT; k++)
+		s->feed.ndefs[k] = s->ndefs[k];
+	s->feed.nrefs = s->nrefs;
+	s->feed.ndiags = s->diags.n;
+	s->feed.nsyms = s->syms.n;
+	s->feed.pool_len = s->syms.pool_len;
+	s->feed.nmarked = 0;
+}
+
+/* Forget what the file's definitions added, keeping the diagnostics that
+ * parsing gives (duplicate member names): the state a whole-file parse
+ * that failed leaves. */
+static void feed_forget(ww_defset *s)
+{
+	size_t i, j;
+	int k;
+
+	for (k = 0; k < WW_KIND_COUNT; k++)
+		s->ndefs[k] = s->feed.ndefs[k];
+	s->nrefs = s->feed.nrefs;
+	s->npend = 0;
+	for (i = 0; i < s->feed.nmarked; i += 2)
+		s->defs[s->feed.marked[i]][s->feed.marked[i + 1]].used = 0;
+	for (i = j = s->feed.ndiags; i < s->diags.n; i++) {
+		ww_diag *g = &s->diags.items[i];
+		if (!strcmp(g->code, "json-duplicate-key")) {
+			s->diags.items[j++] = *g;
+			continue;
+		}
+		s->diags.count[g->severity]--;
+		free(g->file);
+		free(g->path);
+		free(g->message);
+		free(g->hint);
+	}
+	s->diags.n = j;
+	s->syms.n = s->feed.nsyms;
+	s->syms.pool_len = s->feed.pool_len;
+	for (i = 0; i < s->syms.n; i++)
+		for (k = 0; k < WW_KIND_COUNT; k++)
+			if (s->syms.e[i].first[k] >= (int32_t)s->ndefs[k])
+				s->syms.e[i].first[k] = -1;
+	if (s->syms.nslots)
+		sym_reindex(&s->syms, s->syms.nslots);
+	s->feed.active = 0;
+}
+
+void ww_defset_feed_abort(ww_defset *s)
+{
+	if (s->feed.active)
+		feed_forget(s);
+	ww_json_doc_release(&s->feed.doc);
+}
+
+int ww_defset_feed(ww_defset *s, const char *data, size_t len, int eof, size_t *used)
+{
+	size_t total = 0;
+	void *ctx[2];
+	int rc;
+
+	ctx[0] = s;
+	ctx[1] = (void *)(uintptr_t)s->feed.file;
+	for (;;) {
+		ww_json_error err;
+		size_t n = 0;
+
+		rc = ww_json_read_next(&s->feed.reader, &s->feed.doc, data + total, len - total,
+				       eof, &n, &err, on_duplicate, ctx);
+		total += n;
+		if (rc == WW_JSON_READ_ELEMENT) {
+			add_def(s, s->feed.kind, s->feed.doc.root, s->feed.file, "",
+				s->feed.index++);
+			continue;
+		}
+		*used = total;
+		if (rc == WW_JSON_READ_MORE)
+			return 1;
+		ww_json_doc_release(&s->feed.doc);
+		if (rc == WW_JSON_READ_NOT_ARRAY) {
+			s->feed.active = 0;
+			return 2;
+		}
+		if (rc == WW_JSON_READ_END) {
+			s->feed.active = 0;
+			return 0;
+		}
+		feed_forget(s);
+		ww_diags_add(&s->diags, WW_SEV_ERROR, err.code, s->feed.file, err.line, err.column,
+			     NULL, NULL, err.message);
+		return invalid_from_last(s);
+	}
 }
 
 /* ---- Checks across definitions ----------------------------------------- */
@@ -1419,7 +1576,20 @@ static void flush_refs(ww_defset *s)
 	if (i == s->npend) {
 		for (i = 0; i < s->npend; i++) {
 			const ref_rec *r = &s->pend[i];
-			s->defs[r->kind][s->syms.e[r->target].first[r->kind]].used = 1;
+			int32_t t = s->syms.e[r->target].first[r->kind];
+			ww_def *d = &s->defs[r->kind][t];
+			if (!d->used && s->feed.active && (size_t)t < s->feed.ndefs[r->kind]) {
+				if (s->feed.nmarked + 2 > s->feed.markcap) {
+					s->feed.markcap =
+					    s->feed.markcap ? s->feed.markcap * 2 : 64;
+					s->feed.marked =
+					    ww_xrealloc(s->feed.marked,
+							s->feed.markcap * sizeof(*s->feed.marked));
+				}
+				s->feed.marked[s->feed.nmarked++] = r->kind;
+				s->feed.marked[s->feed.nmarked++] = (uint32_t)t;
+			}
+			d->used = 1;
 		}
 		check_pool_emoji(s, s->pend, s->npend);
 	} else {
@@ -1672,14 +1842,167 @@ static void marshal_value(const ww_json *v, const ww_field *f, ww_av *out)
 	}
 }
 
+/* ---- Items from canonical text ------------------------------------------ */
+/* Canonical text is our own output (canon_json_object): no whitespace,
+ * every value of a kept field, numbers already in the text marshalling
+ * gives them, and only the escapes ww_buf_put_json_string writes (\u
+ * only below 0x20). So it maps one to one onto the item: object to M,
+ * array to L, string to S, number to N with the same text, true and false
+ * to BOOL; and it is read here without checks. */
+
+/* Decode the string at `p` (its opening quote) into `b`; returns the byte
+ * after its closing quote. */
+static const char *canon_string(const char *p, ww_buf *b)
+{
+	ww_buf_clear(b);
+	p++;
+	for (;;) {
+		const char *q = p;
+		unsigned v = 0;
+		int i;
+
+		while (*q != '"' && *q != '\\')
+			q++;
+		ww_buf_put(b, p, (size_t)(q - p));
+		if (*q == '"')
+			return q + 1;
+		p = q + 2;
+		switch (q[1]) {
+		case 'n':
+			ww_buf_putc(b, '\n');
+			break;
+		case 'r':
+			ww_buf_putc(b, '\r');
+			break;
+		case 't':
+			ww_buf_putc(b, '\t');
+			break;
+		case 'b':
+			ww_buf_putc(b, '\b');
+			break;
+		case 'f':
+			ww_buf_putc(b, '\f');
+			break;
+		case 'u':
+			for (i = 2; i < 6; i++)
+				v = v << 4 |
+				    (unsigned)(q[i] <= '9' ? q[i] - '0' : (q[i] | 0x20) - 'a' + 10);
+			ww_buf_putc(b, (char)v);
+			p = q + 6;
+			break;
+		default: /* '"', '\\' */
+			ww_buf_putc(b, q[1]);
+			break;
+		}
+	}
+}
+
+/* Members of the container whose first member is at `p`, for one
+ * allocation of the members array. */
+static size_t canon_count(const char *p)
+{
+	size_t depth = 0, n = 1;
+
+	if (*p == '}' || *p == ']')
+		return 0;
+	for (; depth || (*p != '}' && *p != ']'); p++) {
+		switch (*p) {
+		case '"':
+			for (p++; *p != '"'; p++)
+				if (*p == '\\')
+					p++;
+			break;
+		case '{':
+		case '[':
+			depth++;
+			break;
+		case '}':
+		case ']':
+			depth--;
+			break;
+		case ',':
+			if (!depth)
+				n++;
+			break;
+		default:
+			break;
+		}
+	}
+	return n;
+}
+
+static const char *canon_to_av(const char *p, ww_av *out, ww_buf *tmp)
+{
+	const char *q;
+	char t[64];
+	size_t n;
+
+	switch (*p) {
+	case '{':
+	case '[': {
+		int map = *p == '{';
+		ww_av_set_container(out, map ? WW_AV_M : WW_AV_L);
+		p++;
+		if ((n = canon_count(p))) {
+			out->members = ww_xmalloc(n * sizeof(*out->members));
+			out->cap = n;
+		}
+		while (*p != '}' && *p != ']') {
+			ww_av *v;
+			if (map) {
+				p = canon_string(p, tmp);
+				v = ww_av_map_add(out, ww_buf_cstr(tmp));
+				p++; /* ':' */
+			} else {
+				v = ww_av_list_add(out);
+			}
+			p = canon_to_av(p, v, tmp);
+			if (*p == ',')
+				p++;
+		}
+		return p + 1;
+	}
+	case '"':
+		for (q = p + 1; *q != '"' && *q != '\\'; q++)
+			;
+		if (*q == '"') {
+			ww_av_set_s(out, p + 1, (size_t)(q - p - 1));
+			return q + 1;
+		}
+		p = canon_string(p, tmp);
+		ww_av_set_s(out, tmp->ptr, tmp->len);
+		return p;
+	case 't':
+		ww_av_set_bool(out, 1);
+		return p + 4;
+	case 'f':
+		ww_av_set_bool(out, 0);
+		return p + 5;
+	case 'n':
+		ww_av_set_null(out);
+		return p + 4;
+	default:
+		for (q = p; *q != ',' && *q != '}' && *q != ']' && *q; q++)
+			;
+		n = (size_t)(q - p) < sizeof(t) ? (size_t)(q - p) : sizeof(t) - 1;
+		memcpy(t, p, n);
+		t[n] = '\0';
+		ww_av_set_n(out, t);
+		return q;
+	}
+}
+
 void ww_def_marshal(const ww_def *d, ww_av *out)
 {
+	ww_buf tmp = WW_BUF_INIT;
+
 	ww_av_release(out);
-	if (!d->body) {
+	if (!d->canon) {
 		ww_av_set_container(out, WW_AV_M);
 		return;
 	}
-	marshal_object(d->body, ww_model_of(d->kind), out);
+	canon_to_av(d->canon, out, &tmp);
+	ww_buf_release(&tmp);
 }
 
 /* RFC 8785 orders member names by their UTF-16 code units. */
@@ -1896,54 +2219,41 @@ static void canon_json_value(ww_buf *out, const ww_json *v, const ww_field *f)
 	}
 }
 
-/* The body's canonical form appended to `out`; the definition's hash is
- * cached on the way. */
-static void def_canonical(const ww_def *d, ww_buf *out)
-{
-	/* The cache is not part of the definition's value: the records live
-	 * in the set's (non-const) arrays, the const is the API's promise
-	 * that the definition does not change. */
-	ww_def *m = (ww_def *)(uintptr_t)d;
-	size_t start = out->len;
-
-	if (d->body)
-		canon_json_object(out, d->body, ww_model_of(d->kind));
-	else
-		ww_buf_puts(out, "{}");
-	if (!m->hashed) {
-		ww_sha256_hex(out->ptr + start, out->len - start, m->hash);
-		m->hashed = 1;
-	}
-}
-
 void ww_def_canonical(const ww_def *d, ww_buf *out)
 {
-	def_canonical(d, out);
+	const char *text;
+	size_t len;
+
+	ww_def_canonical_view(d, &text, &len);
+	ww_buf_put(out, text, len);
 }
 
 void ww_def_canonical_view(const ww_def *d, const char **text, size_t *len)
 {
-	ww_def *m = (ww_def *)(uintptr_t)d;
-
-	if (!m->canon) {
-		ww_buf b = WW_BUF_INIT;
-
-		def_canonical(d, &b);
-		m->canon_len = b.len;
-		m->canon = ww_buf_detach(&b);
-	}
-	*text = m->canon;
-	*len = m->canon_len;
+	/* without keep_bodies nothing of the definition's value is kept */
+	*text = d->canon ? d->canon : "{}";
+	*len = d->canon ? d->canon_len : 2;
 }
 
 void ww_def_hash(const ww_def *d, char hex_out[65])
 {
-	if (!d->hashed) {
-		ww_buf b = WW_BUF_INIT;
-		def_canonical(d, &b);
-		ww_buf_release(&b);
+	static const char hex[] = "0123456789abcdef";
+	unsigned char empty[32];
+	const unsigned char *h = d->hash;
+	int i;
+
+	if (!d->canon) {
+		ww_sha256 sha;
+		ww_sha256_init(&sha);
+		ww_sha256_update(&sha, "{}", 2);
+		ww_sha256_final(&sha, empty);
+		h = empty;
 	}
-	memcpy(hex_out, d->hash, 65);
+	for (i = 0; i < 32; i++) {
+		hex_out[2 * i] = hex[h[i] >> 4];
+		hex_out[2 * i + 1] = hex[h[i] & 15];
+	}
+	hex_out[64] = '\0';
 }
 
 void ww_defs_schema(ww_buf *out)

@@ -66,8 +66,8 @@ int ww_diags_format_valid(const char *format);
 /* ---- Loading ------------------------------------------------------- */
 typedef struct {
 	int strict;	 /* unknown fields are errors, not warnings */
-	int keep_bodies; /* keep every definition (import); 0 keeps only what
-			    cross-reference checks need (validate of a stream) */
+	int keep_bodies; /* keep every definition's canonical text (import); 0
+			    keeps only what cross-reference checks need */
 } ww_defs_options;
 
 typedef struct ww_defset ww_defset;
@@ -81,6 +81,22 @@ void ww_defset_free(ww_defset *s);
  * diagnostics; returns 0, or WW_EINVALID when the document could not be
  * read at all (the diagnostic says why). */
 int ww_defset_add_document(ww_defset *s, const char *file, const char *data, size_t len, int kind);
+/*
+ * A JSON array of `kind` in pieces, so memory holds one element at a time,
+ * not the file or its parse tree: ww_defset_feed_begin, then
+ * ww_defset_feed with the bytes not yet used (`data`, `len`; `eof` when
+ * the file has no more), dropping the `*used` first ones each time.
+ * Returns 1 when it needs more bytes (give the rest again, with more), 0
+ * when the file is done, 2 when the file is not an array (nothing was
+ * used or recorded: give the whole file to ww_defset_add_document), or
+ * WW_EINVALID when the file is not valid JSON: then, as with
+ * ww_defset_add_document, the diagnostic says why and none of the file's
+ * definitions is kept. ww_defset_feed_abort forgets a file left half read
+ * (a read error).
+ */
+void ww_defset_feed_begin(ww_defset *s, const char *file, ww_kind kind);
+int ww_defset_feed(ww_defset *s, const char *data, size_t len, int eof, size_t *used);
+void ww_defset_feed_abort(ww_defset *s);
 /* One JSON Lines record of `kind` found at `file`:`line`. */
 int ww_defset_add_line(ww_defset *s, const char *file, unsigned line, const char *data, size_t len,
 		       ww_kind kind);
@@ -106,7 +122,8 @@ const char *ww_def_file(const ww_def *d); /* where it was defined */
 unsigned ww_def_line(const ww_def *d);
 /* The DynamoDB item of the definition's own fields (a WW_AV_M into `out`,
  * released first): native types (M, L, S, N, BOOL), optional fields absent,
- * numbers in canonical text. Unmarshalled, it is exactly the frontend's
+ * numbers in canonical text, members in canonical order (built from the
+ * kept canonical text). Unmarshalled, it is exactly the frontend's
  * object. */
 void ww_def_marshal(const ww_def *d, ww_av *out);
 /* The canonical JSON of the definition (RFC 8785 style: members sorted,
@@ -114,8 +131,8 @@ void ww_def_marshal(const ww_def *d, ww_av *out);
  * lowercase hex (65 bytes with the NUL). */
 void ww_def_canonical(const ww_def *d, ww_buf *out);
 void ww_def_hash(const ww_def *d, char hex_out[65]);
-/* The same canonical text, kept in the set (borrowed; valid until
- * ww_defset_free; NUL-terminated). */
+/* The same canonical text, kept in the set since the definition was added
+ * (borrowed; valid until ww_defset_free; NUL-terminated). */
 void ww_def_canonical_view(const ww_def *d, const char **text, size_t *len);
 
 /* Canonical form and hash of an item read back from a table (definition

@@ -729,3 +729,185 @@ done:
 		ww_json_doc_release(doc);
 	return rc;
 }
+
+/* ---- Reading an array element by element ------------------------------- */
+enum { R_START = 0, R_OPEN, R_FIRST, R_VALUE, R_NEXT, R_AFTER };
+
+static const char bom[] = "\xef\xbb\xbf";
+
+/*
+ * The end of the value at `p` (from `[p, end)`), far enough that parsing
+ * the bytes up to it decides exactly as parsing the whole input would: a
+ * container through its closing bracket (brackets counted outside
+ * strings, whatever their kind: a mismatch stops the parser before), or
+ * through the bracket the parser refuses as too deep; a string through its
+ * quote; anything else from its first byte up to a byte that ends numbers
+ * and literals. 0 when the window ends first.
+ */
+static int value_extent(const char *p, const char *end, const char **stop)
+{
+	size_t depth = 0;
+	int in_str = 0;
+
+	if (p >= end)
+		return 0;
+	if (*p != '{' && *p != '[' && *p != '"') {
+		/* the first byte decides, even one that ends values */
+		for (p++; p < end; p++) {
+			char c = *p;
+			if (c == ',' || c == ']' || c == '}' || c == ' ' || c == '\t' ||
+			    c == '\n' || c == '\r') {
+				*stop = p;
+				return 1;
+			}
+		}
+		return 0;
+	}
+	for (; p < end; p++) {
+		char c = *p;
+		if (in_str) {
+			if (c == '\\') {
+				if (end - p < 2)
+					return 0;
+				p++;
+			} else if (c == '"') {
+				in_str = 0;
+				if (!depth) {
+					*stop = p + 1;
+					return 1;
+				}
+			}
+			continue;
+		}
+		if (c == '"') {
+			in_str = 1;
+		} else if (c == '{' || c == '[') {
+			/* the element is at depth 1 of the document */
+			if (++depth >= WW_JSON_MAX_DEPTH) {
+				*stop = p + 1;
+				return 1;
+			}
+		} else if (c == '}' || c == ']') {
+			if (--depth == 0) {
+				*stop = p + 1;
+				return 1;
+			}
+		}
+	}
+	return 0;
+}
+
+/* The steps of parse_container for the top-level array, with MORE where
+ * the window ends before the whole input does. */
+static int read_step(ww_json_reader *r, parser *ps, int eof)
+{
+	for (;;) {
+		switch (r->state) {
+		case R_START: {
+			size_t n = (size_t)(ps->end - ps->p);
+			if (n < 3 && !eof && !memcmp(ps->p, bom, n))
+				return WW_JSON_READ_MORE;
+			if (n >= 3 && !memcmp(ps->p, bom, 3)) {
+				ps->p += 3;
+				ps->line_start = ps->p; /* columns count from after the BOM */
+				ps->wide = 0;
+			}
+			r->state = R_OPEN;
+			continue;
+		}
+		case R_OPEN:
+			skip_ws(ps);
+			if (ps->p >= ps->end) {
+				if (!eof)
+					return WW_JSON_READ_MORE;
+				return fail_at(ps, ps->p, "json-empty",
+					       "no JSON value in the input; expected a value");
+			}
+			if (*ps->p != '[')
+				return WW_JSON_READ_NOT_ARRAY;
+			ps->p++;
+			r->state = R_FIRST;
+			continue;
+		case R_FIRST:
+			skip_ws(ps);
+			if (ps->p >= ps->end && !eof)
+				return WW_JSON_READ_MORE;
+			if (ps->p < ps->end && *ps->p == ']') {
+				ps->p++;
+				r->state = R_AFTER;
+				continue;
+			}
+			r->state = R_VALUE;
+			continue;
+		case R_VALUE: {
+			const char *stop = ps->end, *end = ps->end;
+			int rc;
+			skip_ws(ps);
+			if (!value_extent(ps->p, ps->end, &stop)) {
+				if (!eof)
+					return WW_JSON_READ_MORE;
+				stop = ps->end;
+			}
+			ps->end = stop;
+			rc = parse_value(ps, &ps->doc->root, 1);
+			ps->end = end;
+			if (rc)
+				return -1;
+			r->state = R_NEXT;
+			return WW_JSON_READ_ELEMENT;
+		}
+		case R_NEXT:
+			skip_ws(ps);
+			if (ps->p >= ps->end && !eof)
+				return WW_JSON_READ_MORE;
+			if (ps->p < ps->end && *ps->p == ',') {
+				ps->p++;
+				r->state = R_VALUE;
+				continue;
+			}
+			if (ps->p < ps->end && *ps->p == ']') {
+				ps->p++;
+				r->state = R_AFTER;
+				continue;
+			}
+			return fail_unexpected(ps, "',' or ']'");
+		default: /* R_AFTER */
+			skip_ws(ps);
+			if (ps->p >= ps->end)
+				return eof ? WW_JSON_READ_END : WW_JSON_READ_MORE;
+			return fail_unexpected(ps, "end of input after the value");
+		}
+	}
+}
+
+int ww_json_read_next(ww_json_reader *r, ww_json_doc *doc, const char *data, size_t len, int eof,
+		      size_t *used, ww_json_error *err, ww_json_dup_fn on_dup, void *dup_ctx)
+{
+	parser ps = {0};
+	int rc;
+
+	ww_json_doc_release(doc);
+	memset(err, 0, sizeof(*err));
+	ps.doc = doc;
+	ps.p = data;
+	ps.end = data + len;
+	ps.line = r->line;
+	ps.line_start = data;
+	/* column_at subtracts `wide` (bytes that are not characters of their
+	 * own); starting it below zero (unsigned, so it wraps, well defined)
+	 * by the characters already read on this line continues their count. */
+	ps.wide = (size_t)0 - r->col;
+	ps.err = err;
+	ps.on_dup = on_dup;
+	ps.dup_ctx = dup_ctx;
+	rc = read_step(r, &ps, eof);
+	ww_buf_release(&ps.scratch);
+	if (rc == WW_JSON_READ_NOT_ARRAY) {
+		*used = 0;
+		return rc;
+	}
+	*used = (size_t)(ps.p - data);
+	r->line = ps.line;
+	r->col = (size_t)(ps.p - ps.line_start) - ps.wide;
+	return rc;
+}

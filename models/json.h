@@ -69,6 +69,40 @@ int ww_json_parse(ww_json_doc *doc, const char *data, size_t len, unsigned first
 		  ww_json_error *err, ww_json_dup_fn on_dup, void *dup_ctx);
 void ww_json_doc_release(ww_json_doc *doc);
 
+/*
+ * A top-level array read one element at a time from a window of the input
+ * that the caller slides and refills, so a file of any size needs memory
+ * for one element. Positions, errors and duplicate-member callbacks are
+ * exactly those ww_json_parse gives for the whole input.
+ */
+typedef struct {
+	unsigned line; /* of the first byte not yet used */
+	size_t col;    /* characters before it on its line */
+	int state;
+} ww_json_reader;
+
+#define WW_JSON_READER_INIT                                                                        \
+	{                                                                                          \
+		1, 0, 0                                                                            \
+	}
+
+enum {
+	WW_JSON_READ_MORE = 0,	/* give the unused bytes again, with more (or eof) */
+	WW_JSON_READ_ELEMENT,	/* doc->root is the next element */
+	WW_JSON_READ_END,	/* the array is closed and only whitespace follows */
+	WW_JSON_READ_NOT_ARRAY, /* the input is not an array: nothing was used */
+};
+
+/*
+ * Read on from `data` (the `len` bytes after those already used; `eof`
+ * when no more follow). `*used` is how many of them the caller may drop.
+ * Returns a WW_JSON_READ_ value, or -1 with `err` filled at the error
+ * ww_json_parse would stop at (then `doc` holds nothing useful). `doc` is
+ * released first.
+ */
+int ww_json_read_next(ww_json_reader *r, ww_json_doc *doc, const char *data, size_t len, int eof,
+		      size_t *used, ww_json_error *err, ww_json_dup_fn on_dup, void *dup_ctx);
+
 /* The member of `obj` named `name` (the first, duplicates skipped), or NULL. */
 const ww_json *ww_json_get(const ww_json *obj, const char *name);
 /* Bytes the document's arena holds (for the benchmark's memory figures). */

@@ -218,6 +218,46 @@ static void test_source_kind_of(void **state)
 	assert_int_equal(ww_source_kind_of("prizes"), WW_KIND_PRIZE);
 }
 
+/* An array file is read in chunks: elements across chunk boundaries and
+ * one larger than a chunk keep their positions and checks. */
+static void test_source_array_larger_than_a_chunk(void **state)
+{
+	ww_buf data = WW_BUF_INIT;
+	ww_defset *s;
+	const ww_diag *g;
+	size_t i, big = WW_SOURCE_CHUNK + WW_SOURCE_CHUNK / 2;
+	char id[32];
+
+	(void)state;
+	ww_buf_puts(&data, "[\n");
+	for (i = 0; i < 40000; i++) {
+		snprintf(id, sizeof(id), "p%zu", i);
+		if (i)
+			ww_buf_puts(&data, ",\n");
+		if (i == 20000) {
+			ww_buf_puts(&data, "{\"id\":\"big\",\"name\":\"P\",\"emoji\":\"x\",\"value\":\"");
+			while (big--)
+				ww_buf_putc(&data, 'v');
+			ww_buf_puts(&data, "\"}");
+			continue;
+		}
+		ww_buf_printf(&data, prize, id);
+	}
+	ww_buf_puts(&data, "\n]\n");
+	write_file("prizes.json", data.ptr, data.len);
+	s = load("prizes.json", -1, 1);
+	assert_int_equal(ww_defset_count(s, WW_KIND_PRIZE), 40000);
+	g = only_diag(s);
+	assert_string_equal(g->code, "ddb-item-size");
+	assert_int_equal(g->line, 20002);
+	assert_int_equal(g->column, 1);
+	assert_string_equal(g->path, "/20000");
+	assert_string_equal(ww_def_id(ww_defset_get(s, WW_KIND_PRIZE, 39999)), "p39999");
+	assert_int_equal(ww_def_line(ww_defset_get(s, WW_KIND_PRIZE, 39999)), 40001);
+	ww_defset_free(s);
+	ww_buf_release(&data);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -228,6 +268,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_source_line_too_long, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_source_empty_directory, setup, teardown),
 		cmocka_unit_test(test_source_kind_of),
+		cmocka_unit_test_setup_teardown(test_source_array_larger_than_a_chunk, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

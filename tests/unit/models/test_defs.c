@@ -353,6 +353,133 @@ static void test_defs_formats(void **state)
 	ww_defset_free(s);
 }
 
+/* The item is read back from the kept canonical text: every escape the
+ * canonical form writes, numbers in their canonical text, dropped members
+ * and elements stay dropped. */
+static void test_defs_marshal_from_canonical_text(void **state)
+{
+	static const char doc[] =
+	    "{\"prizes\":[{\"value\":\"v\\u0001\\t\\n\\\"\\\\\\/ \\u00e9\",\"name\":7,\"id\":\"p\","
+	    "\"emoji\":\"x\",\"zz\":null,\"effects\":{\"stateEffects\":[{\"value\":1E-7,"
+	    "\"key\":\"k\"},{\"key\":\"k\",\"value\":[\"a\",1,\"b\"]},3,{\"key\":\"n\","
+	    "\"value\":-0.0},{\"key\":\"m\",\"value\":2.50e21}]}}]}";
+	ww_defset *s = one(doc, 0, 1);
+	const ww_av *se, *v;
+	ww_av item = WW_AV_INIT;
+	const char *text;
+	size_t len;
+
+	(void)state;
+	ww_def_marshal(ww_defset_get(s, WW_KIND_PRIZE, 0), &item);
+	assert_int_equal(item.n, 4); /* id, value, emoji, effects */
+	v = ww_av_map_get(&item, "value");
+	assert_int_equal(v->type, WW_AV_S);
+	assert_int_equal(v->len, 10);
+	assert_memory_equal(v->str, "v\x01\t\n\"\\/ \xc3\xa9", 10);
+	assert_null(ww_av_map_get(&item, "name"));
+	se = ww_av_map_get(ww_av_map_get(&item, "effects"), "stateEffects");
+	assert_int_equal(se->type, WW_AV_L);
+	assert_int_equal(se->n, 4); /* the 3 is dropped */
+	assert_string_equal(ww_av_map_get_str(&se->members[0].value, "value"), "1e-7");
+	assert_int_equal(ww_av_map_get(&se->members[0].value, "value")->type, WW_AV_N);
+	v = ww_av_map_get(&se->members[1].value, "value");
+	assert_int_equal(v->type, WW_AV_L);
+	assert_int_equal(v->n, 2);
+	assert_string_equal(v->members[1].value.str, "b");
+	assert_string_equal(ww_av_map_get_str(&se->members[2].value, "value"), "0");
+	assert_string_equal(ww_av_map_get_str(&se->members[3].value, "value"), "2.5e+21");
+	ww_def_canonical_view(ww_defset_get(s, WW_KIND_PRIZE, 0), &text, &len);
+	assert_int_equal(strlen(text), len);
+	assert_non_null(strstr(text, "\"value\":\"v\\u0001\\t\\n\\\"\\\\/ \xc3\xa9\""));
+	ww_av_release(&item);
+	ww_defset_free(s);
+}
+
+/* Everything a set records from `data` (diagnostics as text, then each
+ * definition's id and canonical text), after `before` (prizes) and `other`
+ * (tickets) were added whole. */
+static void record(ww_buf *out, const char *before, const char *other, const char *data,
+		   size_t step)
+{
+	ww_defs_options o = { 0, 1 };
+	ww_defset *s = ww_defset_new(&o);
+	size_t len = strlen(data), i;
+	int k;
+
+	ww_defset_add_document(s, "prizes.json", before, strlen(before), WW_KIND_PRIZE);
+	ww_defset_add_document(s, "a-tickets.json", other, strlen(other), WW_KIND_TICKET);
+	if (!step) {
+		ww_defset_add_document(s, "tickets.json", data, len, WW_KIND_TICKET);
+	} else {
+		size_t start = 0, have = 0, used;
+		int r;
+		ww_defset_feed_begin(s, "tickets.json", WW_KIND_TICKET);
+		do {
+			have = have + step < len ? have + step : len;
+			r = ww_defset_feed(s, data + start, have - start, have == len, &used);
+			start += used;
+		} while (r == 1);
+		if (r == 2)
+			ww_defset_add_document(s, "tickets.json", data, len, WW_KIND_TICKET);
+	}
+	ww_defset_finish(s);
+	ww_diags_format(out, ww_defset_diags(s), "text", 0);
+	for (k = 0; k < WW_KIND_COUNT; k++)
+		for (i = 0; i < ww_defset_count(s, (ww_kind)k); i++) {
+			const ww_def *d = ww_defset_get(s, (ww_kind)k, i);
+			ww_buf_printf(out, "%s %u ", ww_def_id(d), ww_def_line(d));
+			ww_def_canonical(d, out);
+			ww_buf_putc(out, '\n');
+		}
+	ww_defset_free(s);
+}
+
+/* An array fed in pieces records what the whole document does, and when
+ * the file turns out broken after some elements, what a failed parse
+ * does: only the parse's own diagnostics, and no definition, reference
+ * or use of another file's definition from it. */
+static void test_defs_feed_in_pieces_equals_whole_document(void **state)
+{
+	static const char prizes[] = "[{\"id\":\"p1\",\"name\":\"P\",\"value\":\"v\",\"emoji\":\"x\"},"
+				     "{\"id\":\"p2\",\"name\":\"P\",\"value\":\"v\",\"emoji\":\"x\"}]";
+	/* t0's references resolve at once (p1 is marked used then), t1's wait;
+	 * t9, in another file, uses p2 */
+	static const char t[] =
+	    "{\"id\":\"%s\",\"name\":\"T\",\"description\":\"d\",\"scratchAreas\":"
+	    "[{\"id\":\"a\",\"topPercent\":0,\"leftPercent\":0,\"widthPercent\":1,"
+	    "\"heightPercent\":1,\"canvasWidth\":1,\"canvasHeight\":1,\"revealThreshold\":5}],"
+	    "\"revealMechanic\":\"independent\",\"winCondition\":\"match-two\",\"ticketWidth\":1,"
+	    "\"ticketHeight\":1,\"prizeConfigs\":["
+	    "{\"prizeId\":\"%s\",\"weight\":1}%s],\"zz\":1}";
+	const char *tails[] = {"]", "]\n  ", "] x", ",", ", {\"id\":\"t2\",\"id\":\"t3\"}", ""};
+	size_t i, step;
+
+	(void)state;
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		ww_buf doc = WW_BUF_INIT, want = WW_BUF_INIT, other = WW_BUF_INIT;
+		ww_buf_puts(&doc, "[\n ");
+		ww_buf_printf(&doc, t, "t0", "p1", "");
+		ww_buf_puts(&doc, ",\n ");
+		ww_buf_printf(&doc, t, "t1", "p1", ",{\"prizeId\":\"p3\",\"weight\":1}");
+		ww_buf_printf(&doc, ",\n{\"id\":\"t1\",\"id\":1}%s", tails[i]);
+		ww_buf_putc(&other, '[');
+		ww_buf_printf(&other, t, "t9", "p2", "");
+		ww_buf_putc(&other, ']');
+		record(&want, prizes, ww_buf_cstr(&other), ww_buf_cstr(&doc), 0);
+		for (step = 1; step < doc.len + 2; step += step < 40 ? 1 : 97) {
+			ww_buf got = WW_BUF_INIT;
+			record(&got, prizes, ww_buf_cstr(&other), ww_buf_cstr(&doc), step);
+			if (strcmp(ww_buf_cstr(&got), ww_buf_cstr(&want)))
+				fail_msg("tail '%s' in steps of %zu:\n%swant\n%s", tails[i], step,
+					 ww_buf_cstr(&got), ww_buf_cstr(&want));
+			ww_buf_release(&got);
+		}
+		ww_buf_release(&doc);
+		ww_buf_release(&want);
+		ww_buf_release(&other);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -366,6 +493,8 @@ int main(void)
 		cmocka_unit_test(test_defs_lines_without_bodies_check_references),
 		cmocka_unit_test(test_defs_kind_names),
 		cmocka_unit_test(test_defs_formats),
+		cmocka_unit_test(test_defs_marshal_from_canonical_text),
+		cmocka_unit_test(test_defs_feed_in_pieces_equals_whole_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

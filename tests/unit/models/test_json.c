@@ -219,6 +219,108 @@ static void test_json_rejects(void **state)
 	expect_error("[\n\n   \xff]", 8, "json-syntax", 3, 4);
 }
 
+/* The same text from the whole input parsed at once. */
+static void parse_whole(const char *s, size_t len, ww_buf *out)
+{
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+	const ww_json *e;
+
+	if (ww_json_parse(&doc, s, len, 1, &err, NULL, NULL)) {
+		ww_buf_printf(out, "%s %u:%u %s\n", err.code, err.line, err.column, err.message);
+		return;
+	}
+	if (doc.root->type != WW_JSON_ARRAY) {
+		ww_buf_puts(out, "not an array\n");
+	} else {
+		for (e = doc.root->child; e; e = e->next)
+			ww_buf_printf(out, "%d %u:%u\n", e->type, e->line, e->column);
+		ww_buf_puts(out, "end\n");
+	}
+	ww_json_doc_release(&doc);
+}
+
+/* Read `s` as an array through windows growing by `step` bytes: the
+ * elements (type and position, one line each) and "end", or the error
+ * alone, as text. */
+static void read_in_steps(const char *s, size_t len, size_t step, ww_buf *out)
+{
+	ww_json_reader r = WW_JSON_READER_INIT;
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	size_t start = 0, have = 0;
+
+	for (;;) {
+		ww_json_error err;
+		size_t used = 0;
+		int eof, rc;
+
+		have = have + step < len ? have + step : len;
+		eof = have == len;
+		rc = ww_json_read_next(&r, &doc, s + start, have - start, eof, &used, &err, on_dup,
+				       NULL);
+		start += used;
+		if (rc == WW_JSON_READ_ELEMENT) {
+			ww_buf_printf(out, "%d %u:%u\n", doc.root->type, doc.root->line,
+				      doc.root->column);
+			have = start; /* the rest again, from the next element */
+			continue;
+		}
+		if (rc == WW_JSON_READ_MORE) {
+			assert_false(eof);
+			continue;
+		}
+		if (rc < 0) {
+			/* a whole parse gives no elements then */
+			ww_buf_clear(out);
+			ww_buf_printf(out, "%s %u:%u %s\n", err.code, err.line, err.column,
+				      err.message);
+		}
+		else if (rc == WW_JSON_READ_END)
+			ww_buf_puts(out, "end\n");
+		else /* not an array: what callers do then */
+			parse_whole(s, len, out);
+		break;
+	}
+	ww_json_doc_release(&doc);
+}
+
+/* Elements and errors read in pieces are those of the whole input, at
+ * every window boundary: where an element ends, inside strings, numbers,
+ * literals, multi-byte characters, the BOM. */
+static void test_json_reader_equals_whole_parse(void **state)
+{
+	static const char *const docs[] = {
+	    "[{\"a\": 1}, {\"b\": [true, null]},\n  {\"c\": \"x\\\"]\"}]",
+	    "\xef\xbb\xbf [ {\"\xc3\xa9\": \"\xf0\x9f\xaa\x99\"}, 12, -3.5e2, \"s\", true ]\n\n",
+	    "[1, 2]x", "[1, 2] ]", "[1,]", "[", "[{\"a\":1}", "[{\"a\":1]", "[1 2]", "[tru]",
+	    "[1.]", "[-]", "[01]", "[\"a\nb\"]", "[\"\xff\"]", "[\"\\ud800\"]", "", "  \n ",
+	    "{\"a\":1}", "\"x\"", "[\"a\" \x00]", "[{\"a\":1,\"a\":2}, {\"b\":1,\"b\":2]",
+	    "[1e400]", "[]", "[] ", "[{}, [], [[]]]", "\xef\xbb", "[{\"a\":\"b\"} , \r\n {} ]",
+	};
+	char deep[200];
+	size_t i, step;
+
+	(void)state;
+	memset(deep, '[', 70);
+	strcpy(deep + 70, "1]");
+	for (i = 0; i <= sizeof(docs) / sizeof(docs[0]); i++) {
+		const char *d = i < sizeof(docs) / sizeof(docs[0]) ? docs[i] : deep;
+		size_t len = strlen(d);
+		ww_buf want = WW_BUF_INIT;
+
+		parse_whole(d, len, &want);
+		for (step = 1; step <= len + 1; step++) {
+			ww_buf got = WW_BUF_INIT;
+			read_in_steps(d, len, step, &got);
+			if (strcmp(ww_buf_cstr(&got), ww_buf_cstr(&want)))
+				fail_msg("%s in steps of %zu:\n%swant\n%s", d, step,
+					 ww_buf_cstr(&got), ww_buf_cstr(&want));
+			ww_buf_release(&got);
+		}
+		ww_buf_release(&want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -230,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_json_numbers),
 		cmocka_unit_test(test_json_number_fast_path_exact),
 		cmocka_unit_test(test_json_rejects),
+		cmocka_unit_test(test_json_reader_equals_whole_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
