@@ -127,6 +127,60 @@ static void test_http_post_sends_exact_headers_and_body(void **state)
 	ww_http_client_free(c);
 }
 
+/* What /echo saw: method, body and one header (NULL when absent). */
+static void echo_check(ww_http_client *c, const char *method, const char *path, const char *body,
+		       const char *hname, const char *hvalue)
+{
+	char url[256];
+	ww_http_header h[] = { { "X-Probe", hvalue ? hvalue : "" }, { "X-Empty", "" } };
+	ww_http_request req = { method, url, h, 2, body, body ? strlen(body) : 0, 0, 0 };
+	ww_http_response r = WW_HTTP_RESPONSE_INIT;
+	cJSON *j, *hdrs, *v;
+
+	snprintf(url, sizeof(url), "%s%s", srv.url, path);
+	assert_int_equal(ww_http_send_curl(c, &req, &r), 0);
+	assert_int_equal(r.status, 200);
+	if (!strcmp(method, "HEAD")) {
+		assert_int_equal(r.body.len, 0);
+		ww_http_response_release(&r);
+		assert_int_equal(get(c, "/last", 0, &r), 0);
+	}
+	j = cJSON_Parse(ww_buf_cstr(&r.body));
+	assert_non_null(j);
+	assert_string_equal(cJSON_GetObjectItem(j, "method")->valuestring, method);
+	assert_string_equal(cJSON_GetObjectItem(j, "path")->valuestring, path);
+	assert_string_equal(cJSON_GetObjectItem(j, "body")->valuestring, body ? body : "");
+	hdrs = cJSON_GetObjectItem(j, "headers");
+	v = cJSON_GetObjectItem(hdrs, hname);
+	if (hvalue)
+		assert_string_equal(v ? v->valuestring : "(absent)", hvalue);
+	else
+		assert_null(v);
+	v = cJSON_GetObjectItem(hdrs, "x-empty");
+	assert_string_equal(v ? v->valuestring : "(absent)", "");
+	assert_null(cJSON_GetObjectItem(hdrs, "expect"));
+	cJSON_Delete(j);
+	ww_http_response_release(&r);
+}
+
+/* One handle carries options from request to request: each must still go
+ * out with its own method, URL, body and headers, whatever came before. */
+static void test_http_reused_handle_switches_methods(void **state)
+{
+	ww_http_client *c = ww_http_client_new(NULL);
+
+	(void)state;
+	echo_check(c, "POST", "/echo", "{\"a\":1}", "x-probe", "one");
+	echo_check(c, "GET", "/echo", NULL, "content-length", NULL);
+	echo_check(c, "HEAD", "/status/200", NULL, "x-probe", "three");
+	echo_check(c, "GET", "/echo?x=1", NULL, "content-type", NULL);
+	echo_check(c, "DELETE", "/echo", NULL, "content-length", NULL);
+	echo_check(c, "PUT", "/echo", "put body", "content-length", "8");
+	echo_check(c, "POST", "/echo", "", "content-length", "0");
+	echo_check(c, "GET", "/echo", NULL, "x-probe", "eight");
+	ww_http_client_free(c);
+}
+
 static void test_http_timeout_is_network_error(void **state)
 {
 	ww_http_response r = WW_HTTP_RESPONSE_INIT;
@@ -323,6 +377,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_http_status_headers_and_body),
 		cmocka_unit_test(test_http_post_sends_exact_headers_and_body),
+		cmocka_unit_test(test_http_reused_handle_switches_methods),
 		cmocka_unit_test(test_http_timeout_is_network_error),
 		cmocka_unit_test(test_http_refused_connection_is_network_error),
 		cmocka_unit_test(test_http_plain_http_to_remote_refused),
