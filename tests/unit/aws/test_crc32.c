@@ -62,12 +62,42 @@ static void test_crc32_matches_rejects_bad_headers(void **state)
 	assert_true(ww_crc32_matches("2286445522", "123", 3));
 }
 
+/* The definition, one bit at a time. */
+static uint32_t crc32_bitwise(const unsigned char *p, size_t len)
+{
+	uint32_t c = 0xFFFFFFFFu;
+	int k;
+
+	while (len--) {
+		c ^= *p++;
+		for (k = 0; k < 8; k++)
+			c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+	}
+	return ~c;
+}
+
+/* Eight bytes at a time, then the tail: every length and start offset
+ * around those boundaries against the bitwise definition. */
+static void test_crc32_every_length_and_offset(void **state)
+{
+	unsigned char data[600];
+	size_t i, off, len;
+
+	(void)state;
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 131 + 17 + (i >> 3));
+	for (off = 0; off < 8; off++)
+		for (len = 0; len + off <= sizeof(data); len += len < 80 ? 1 : 37)
+			assert_int_equal(ww_crc32(0, data + off, len), crc32_bitwise(data + off, len));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_crc32_known_vectors),
 		cmocka_unit_test(test_crc32_server_bodies),
 		cmocka_unit_test(test_crc32_incremental_equals_whole),
+		cmocka_unit_test(test_crc32_every_length_and_offset),
 		cmocka_unit_test(test_crc32_matches_rejects_bad_headers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
