@@ -35,10 +35,12 @@
 
 /* ---- The null server (child process) -------------------------------- */
 
+#define NULL_BUF (1 << 20) /* a whole request: 25 items of a few KB */
+
 static void *null_conn(void *arg)
 {
 	int fd = (int)(intptr_t)arg;
-	char buf[1 << 16], resp[256];
+	char *buf = malloc(NULL_BUF), resp[256];
 	size_t have = 0;
 	int n;
 
@@ -55,9 +57,9 @@ static void *null_conn(void *arg)
 
 		end = have ? memmem(buf, have, "\r\n\r\n", 4) : NULL;
 		if (!end) {
-			if (have == sizeof(buf))
+			if (have == NULL_BUF)
 				break;
-			r = read(fd, buf + have, sizeof(buf) - have);
+			r = read(fd, buf + have, NULL_BUF - have);
 			if (r <= 0)
 				break;
 			have += (size_t)r;
@@ -70,10 +72,10 @@ static void *null_conn(void *arg)
 		if (cl)
 			clen = strtol(cl + 14, NULL, 10);
 		total = head + (size_t)clen;
-		if (total > sizeof(buf))
+		if (total > NULL_BUF)
 			break;
 		while (have < total) {
-			r = read(fd, buf + have, sizeof(buf) - have);
+			r = read(fd, buf + have, NULL_BUF - have);
 			if (r <= 0)
 				goto done;
 			have += (size_t)r;
@@ -84,6 +86,7 @@ static void *null_conn(void *arg)
 		have -= total;
 	}
 done:
+	free(buf);
 	close(fd);
 	return NULL;
 }
@@ -131,8 +134,10 @@ static pid_t null_server_start(int *port)
 
 /* ---- The client side ------------------------------------------------- */
 
-enum op { OP_PUT, OP_BATCH, OP_GET };
-static const char *const op_names[] = { "PutItem", "BatchWriteItem(25)", "GetItem" };
+enum op { OP_PUT, OP_BATCH, OP_GET, OP_BIG };
+static const char *const op_names[] = { "PutItem", "BatchWriteItem(25)", "GetItem",
+					"BatchWriteItem(25x2KB)" };
+static const char *const op_flags[] = { "put", "batch", "get", "big" };
 
 static ww_ddb *ddb;
 static const char *table = "wwseed-bench-client";
@@ -142,6 +147,42 @@ struct job {
 	int thread, count;
 	int rc;
 };
+
+/* ~2.3 KB as JSON, the size of an imported definition's item: nested maps,
+ * a list and long strings, not one blob. */
+static void make_big_item(ww_av *it, int thread, int i)
+{
+	char id[48], name[32], text[200];
+	ww_av *rules, *tiers;
+	int k;
+
+	snprintf(id, sizeof(id), "t%d-%d", thread, i);
+	ww_av_set_container(it, WW_AV_M);
+	ww_av_set_s(ww_av_map_add(it, "id"), id, strlen(id));
+	ww_av_set_s(ww_av_map_add(it, "kind"), "scratcher", 9);
+	ww_av_set_n(ww_av_map_add(it, "version"), "3");
+	rules = ww_av_map_add(it, "rules");
+	ww_av_set_container(rules, WW_AV_M);
+	for (k = 0; k < 8; k++) {
+		snprintf(name, sizeof(name), "rule_%d", k);
+		snprintf(text, sizeof(text),
+			 "Match %d symbols in a row, column or diagonal to win the prize shown in "
+			 "the legend; void if altered, torn or illegible (rule %d of 8).",
+			 k + 3, k + 1);
+		ww_av_set_s(ww_av_map_add(rules, name), text, strlen(text));
+	}
+	tiers = ww_av_map_add(it, "tiers");
+	ww_av_set_container(tiers, WW_AV_L);
+	for (k = 0; k < 12; k++) {
+		ww_av *t = ww_av_list_add(tiers);
+		snprintf(name, sizeof(name), "%d.00", (k + 1) * 5);
+		ww_av_set_container(t, WW_AV_M);
+		ww_av_set_n(ww_av_map_add(t, "amount"), name);
+		ww_av_set_n(ww_av_map_add(t, "odds"), "1250.75");
+		ww_av_set_s(ww_av_map_add(t, "label"), "tier-of-the-standard-table", 26);
+		ww_av_set_bool(ww_av_map_add(t, "claimable"), k % 2);
+	}
+}
 
 static void make_item(ww_av *it, int thread, int i)
 {
@@ -184,7 +225,10 @@ static void *run_job(void *arg)
 			memset(w, 0, sizeof(w));
 			for (k = 0; k < 25; k++) {
 				w[k].table = table;
-				make_item(&w[k].item, j->thread, 100000 + i * 25 + k);
+				if (j->op == OP_BIG)
+					make_big_item(&w[k].item, j->thread, 200000 + i * 25 + k);
+				else
+					make_item(&w[k].item, j->thread, 100000 + i * 25 + k);
 			}
 			j->rc = ww_ddb_batch_write(ddb, w, 25, &un, &nun, &err);
 			ww_ddb_writes_release(un, nun);
@@ -241,7 +285,7 @@ static int measure(const char *server, enum op op, int threads, int n)
 		return rc;
 	}
 	n = (n / threads) * threads;
-	printf("%-9s %-19s %7d %9d %10.0f %12.1f\n", server, op_names[op], threads, n, n / wall,
+	printf("%-9s %-22s %7d %9d %10.0f %12.1f\n", server, op_names[op], threads, n, n / wall,
 	       cpu / n * 1e6);
 	fflush(stdout);
 	return 0;
@@ -256,7 +300,9 @@ int main(int argc, char **argv)
 	ww_creds_provider *creds = NULL;
 	ww_ddb_options o;
 	ww_ddb_error err;
-	enum op ops[] = { OP_PUT, OP_BATCH, OP_GET };
+	enum op ops[] = { OP_PUT, OP_BATCH, OP_BIG, OP_GET };
+	const char *only = NULL;
+	int only_threads = 0;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--endpoint") && i + 1 < argc)
@@ -267,8 +313,14 @@ int main(int argc, char **argv)
 			n = atoi(argv[++i]);
 		else if (!strcmp(argv[i], "-k") && i + 1 < argc)
 			k = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--op") && i + 1 < argc)
+			only = argv[++i]; /* put, batch, big or get: one operation */
+		else if (!strcmp(argv[i], "--threads") && i + 1 < argc)
+			only_threads = atoi(argv[++i]); /* just this thread count */
 		else {
-			fprintf(stderr, "usage: %s (--endpoint URL | --null) [-n N] [-k THREADS]\n",
+			fprintf(stderr,
+				"usage: %s (--endpoint URL | --null) [-n N] [-k THREADS] "
+				"[--op put|batch|big|get] [--threads N]\n",
 				argv[0]);
 			return 2;
 		}
@@ -312,9 +364,16 @@ int main(int argc, char **argv)
 			goto done;
 		}
 	}
-	printf("%-9s %-19s %7s %9s %10s %12s\n", "server", "operation", "threads", "requests",
+	printf("%-9s %-22s %7s %9s %10s %12s\n", "server", "operation", "threads", "requests",
 	       "req/s", "cpu-us/req");
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < (int)(sizeof(ops) / sizeof(*ops)); i++) {
+		if (only && strcmp(only, op_flags[ops[i]]))
+			continue;
+		if (only_threads) {
+			if (measure(null ? "null" : "dynalite", ops[i], only_threads, n))
+				goto done;
+			continue;
+		}
 		if (measure(null ? "null" : "dynalite", ops[i], 1, n) ||
 		    measure(null ? "null" : "dynalite", ops[i], k, n))
 			goto done;
