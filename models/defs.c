@@ -448,6 +448,20 @@ static void put_prefix(ww_buf *b, const char *container, long index)
 		ww_buf_printf(b, "/%ld", index);
 }
 
+/* An array index, as "%ld" writes it (every reference's path has some). */
+static void put_index(ww_buf *b, long i)
+{
+	char t[24], *p = t + sizeof(t);
+	unsigned long u = i < 0 ? 0 - (unsigned long)i : (unsigned long)i;
+
+	do
+		*--p = (char)('0' + u % 10);
+	while (u /= 10);
+	if (i < 0)
+		*--p = '-';
+	ww_buf_put(b, p, (size_t)(t + sizeof(t) - p));
+}
+
 /* The JSON pointer below the definition (RFC 6901 escapes). */
 static void put_suffix(ww_buf *b, const vctx *c)
 {
@@ -458,7 +472,7 @@ static void put_suffix(ww_buf *b, const vctx *c)
 		size_t j;
 		ww_buf_putc(b, '/');
 		if (!g->key) {
-			ww_buf_printf(b, "%ld", g->index);
+			put_index(b, g->index);
 			continue;
 		}
 		for (j = 0; j < g->key_len; j++) {
@@ -813,6 +827,7 @@ static void unknown_field(vctx *c, const ww_json *m, const ww_model *model)
 static void check_object(vctx *c, const ww_json *obj, const ww_model *m)
 {
 	const ww_json *v;
+	uint64_t seen = 0; /* fields present, by index: no second search */
 	size_t i;
 
 	for (v = obj->child; v; v = v->next) {
@@ -821,15 +836,19 @@ static void check_object(vctx *c, const ww_json *obj, const ww_model *m)
 			continue;
 		f = ww_model_field(m, v->key, v->key_len);
 		push_key(c, v->key, v->key_len);
-		if (!f)
+		if (!f) {
 			unknown_field(c, v, m);
-		else
+		} else {
+			if (f - m->fields < 64)
+				seen |= (uint64_t)1 << (f - m->fields);
 			check_value(c, v, f);
+		}
 		pop(c);
 	}
 	for (i = 0; i < m->n; i++) {
 		const ww_field *f = &m->fields[i];
-		if (f->required && !ww_json_get(obj, f->name)) {
+		if (f->required &&
+		    !(i < 64 ? (seen >> i) & 1 : ww_json_get(obj, f->name) != NULL)) {
 			msg(c, "%s is missing required field '%s'; expected %s", m->name, f->name,
 			    field_type_name(f));
 			emit(c, WW_SEV_ERROR, "required", obj->line, obj->column, NULL);

@@ -222,8 +222,13 @@ const ww_field *ww_model_field(const ww_model *m, const char *name, size_t len)
 {
 	size_t i;
 
+	/* Every member of every definition comes here: the first byte turns
+	 * away most fields before a string compare. */
+	if (!len)
+		return NULL;
 	for (i = 0; i < m->n; i++)
-		if (!strncmp(m->fields[i].name, name, len) && !m->fields[i].name[len])
+		if (m->fields[i].name[0] == name[0] && !strncmp(m->fields[i].name, name, len) &&
+		    !m->fields[i].name[len])
 			return &m->fields[i];
 	return NULL;
 }

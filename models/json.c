@@ -68,8 +68,9 @@ const ww_json *ww_json_get(const ww_json *obj, const char *name)
 
 	if (!obj || obj->type != WW_JSON_OBJECT)
 		return NULL;
+	/* the first byte turns most members away without a call */
 	for (m = obj->child; m; m = m->next)
-		if (!m->duplicate && !strcmp(m->key, name))
+		if (m->key[0] == name[0] && !m->duplicate && !strcmp(m->key, name))
 			return m;
 	return NULL;
 }
@@ -83,6 +84,7 @@ typedef struct {
 	ww_json_error *err;
 	ww_json_dup_fn on_dup;
 	void *dup_ctx;
+	size_t dups; /* duplicate names found */
 	ww_buf scratch;
 } parser;
 
@@ -487,9 +489,11 @@ static int parse_number(parser *ps, ww_json *n)
 				exp = exp * 10 + (*p - '0');
 	}
 	ps->p = p;
-	/* Exact fast path (Clinger): at most 15 digits and a power of ten that
-	 * is itself exact make one correctly rounded operation. */
-	if (digits <= 15 && mant < (1ull << 53)) {
+	/* Exact fast path (Clinger): a mantissa that is exact in a double (all
+	 * its digits kept, below 2^53: the 16- and 17-digit fractions that
+	 * doubles print as, too) and a power of ten that is itself exact make
+	 * one correctly rounded operation. */
+	if (digits <= 19 && mant < (1ull << 53)) {
 		int e = exp_sign * exp - frac;
 		if (!has_exp && !frac) {
 			n->num = neg ? -(double)mant : (double)mant;
@@ -565,6 +569,7 @@ static void find_duplicates(parser *ps, ww_json *obj)
 			for (o = obj->child; o != m; o = o->next)
 				if (!o->duplicate && same_key(o, m)) {
 					m->duplicate = 1;
+					ps->dups++;
 					if (ps->on_dup)
 						ps->on_dup(ps->dup_ctx, m, o);
 					break;
@@ -578,6 +583,7 @@ static void find_duplicates(parser *ps, ww_json *obj)
 		for (i = 0; i < obj->len; i = j) {
 			for (j = i + 1; j < obj->len && same_key(v[i], v[j]); j++) {
 				v[j]->duplicate = 1;
+				ps->dups++;
 				if (ps->on_dup)
 					ps->on_dup(ps->dup_ctx, v[j], v[i]);
 			}
@@ -797,6 +803,37 @@ static int value_extent(const char *p, const char *end, const char **stop)
 	return 0;
 }
 
+/*
+ * Most elements lie whole inside the window: parse one straight away, and
+ * keep the result when the value ended before the window did (the bytes
+ * after it could not have changed it) and had no duplicate names (their
+ * callbacks are held back, since a retry would repeat them). Otherwise
+ * everything is as before the attempt, and value_extent decides. Saves a
+ * scan of every element.
+ */
+static int read_whole(parser *ps)
+{
+	const char *p = ps->p, *line_start = ps->line_start;
+	unsigned line = ps->line;
+	size_t wide = ps->wide;
+	ww_json_dup_fn on_dup = ps->on_dup;
+	int rc;
+
+	ps->on_dup = NULL;
+	ps->dups = 0;
+	rc = parse_value(ps, &ps->doc->root, 1);
+	ps->on_dup = on_dup;
+	if (!rc && ps->p < ps->end && !ps->dups)
+		return 1;
+	ww_json_doc_release(ps->doc);
+	memset(ps->err, 0, sizeof(*ps->err));
+	ps->p = p;
+	ps->line_start = line_start;
+	ps->line = line;
+	ps->wide = wide;
+	return 0;
+}
+
 /* The steps of parse_container for the top-level array, with MORE where
  * the window ends before the whole input does. */
 static int read_step(ww_json_reader *r, parser *ps, int eof)
@@ -843,11 +880,13 @@ static int read_step(ww_json_reader *r, parser *ps, int eof)
 			const char *stop = ps->end, *end = ps->end;
 			int rc;
 			skip_ws(ps);
-			if (!value_extent(ps->p, ps->end, &stop)) {
-				if (!eof)
-					return WW_JSON_READ_MORE;
-				stop = ps->end;
+			if (!eof && read_whole(ps)) {
+				r->state = R_NEXT;
+				return WW_JSON_READ_ELEMENT;
 			}
+			/* at the end of the input the window is the whole rest */
+			if (!eof && !value_extent(ps->p, ps->end, &stop))
+				return WW_JSON_READ_MORE;
 			ps->end = stop;
 			rc = parse_value(ps, &ps->doc->root, 1);
 			ps->end = end;
