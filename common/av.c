@@ -79,6 +79,14 @@ static ww_av_member *append(ww_av *c)
 	return m;
 }
 
+void ww_av_shrink(ww_av *av)
+{
+	if (av->n && av->n < av->cap) {
+		av->members = ww_xrealloc(av->members, av->n * sizeof(*av->members));
+		av->cap = av->n;
+	}
+}
+
 ww_av *ww_av_map_add(ww_av *map, const char *name)
 {
 	ww_av_member *m;
@@ -161,6 +169,12 @@ void ww_av_copy(ww_av *out, const ww_av *src)
 		out->str = ww_xmalloc(src->len + 1);
 		memcpy(out->str, src->str, src->len + 1);
 		out->len = src->len;
+	}
+	/* Exactly the members the source has: copies are what the engine
+	 * keeps (items read from a table), rarely grown afterwards. */
+	if (src->n) {
+		out->members = ww_xmalloc(src->n * sizeof(*out->members));
+		out->cap = src->n;
 	}
 	for (i = 0; i < src->n; i++) {
 		ww_av_member *m = append(out);

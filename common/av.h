@@ -62,6 +62,9 @@ void ww_av_set_container(ww_av *av, ww_av_type type);
 ww_av *ww_av_map_add(ww_av *map, const char *name);
 /* Append an element to a list or set and return it to fill in. */
 ww_av *ww_av_list_add(ww_av *list);
+/* Give back the unused member slots of a map, list or set (adds grow
+ * them in steps): for values kept long, one per definition. */
+void ww_av_shrink(ww_av *av);
 /* Look a member up by name (borrowed), or NULL. */
 const ww_av *ww_av_map_get(const ww_av *map, const char *name);
 ww_av *ww_av_map_get_mut(ww_av *map, const char *name);

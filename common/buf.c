@@ -67,25 +67,6 @@ void ww_buf_grow(ww_buf *b, size_t extra)
 	b->cap = cap;
 }
 
-void ww_buf_put(ww_buf *b, const void *data, size_t len)
-{
-	ww_buf_grow(b, len);
-	if (len)
-		memcpy(b->ptr + b->len, data, len);
-	b->len += len;
-	b->ptr[b->len] = '\0';
-}
-
-void ww_buf_puts(ww_buf *b, const char *s)
-{
-	ww_buf_put(b, s, strlen(s));
-}
-
-void ww_buf_putc(ww_buf *b, char c)
-{
-	ww_buf_put(b, &c, 1);
-}
-
 void ww_buf_vprintf(ww_buf *b, const char *fmt, va_list ap)
 {
 	va_list cp;

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <string.h>
 
 /*
  * A growable byte buffer, always NUL-terminated once it holds anything
@@ -19,9 +20,32 @@ typedef struct {
 #define WW_BUF_INIT { NULL, 0, 0 }
 
 void ww_buf_grow(ww_buf *b, size_t extra);
-void ww_buf_put(ww_buf *b, const void *data, size_t len);
-void ww_buf_puts(ww_buf *b, const char *s);
-void ww_buf_putc(ww_buf *b, char c);
+
+/* The appends are inline: writers of canonical text and request bodies
+ * call them per token, and a call into another unit per token showed in
+ * the import's profile. Only a full buffer takes ww_buf_grow. */
+static inline void ww_buf_put(ww_buf *b, const void *data, size_t len)
+{
+	if (len >= b->cap - b->len)
+		ww_buf_grow(b, len);
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+}
+
+static inline void ww_buf_puts(ww_buf *b, const char *s)
+{
+	ww_buf_put(b, s, strlen(s));
+}
+
+static inline void ww_buf_putc(ww_buf *b, char c)
+{
+	if (1 >= b->cap - b->len)
+		ww_buf_grow(b, 1);
+	b->ptr[b->len++] = c;
+	b->ptr[b->len] = '\0';
+}
 void ww_buf_printf(ww_buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void ww_buf_vprintf(ww_buf *b, const char *fmt, va_list ap)

@@ -67,6 +67,9 @@ int ww_engine_prepare(ww_engine *e, const ww_engine_opts *o)
 	if ((rc = ww_tables_resolve(&e->tables, &o->resolve)) < 0)
 		goto done;
 	ww_plan_init(&e->plan, &e->layout);
+	for (k = 0, i = 0; k < WW_KIND_COUNT; k++)
+		i += ww_defset_count(e->defs, (ww_kind)k);
+	ww_plan_reserve(&e->plan, i);
 	ww_sha256_init(&sha);
 	for (k = 0; k < WW_KIND_COUNT; k++) {
 		for (i = 0; i < ww_defset_count(e->defs, (ww_kind)k); i++) {

@@ -160,16 +160,16 @@ static int string_span(scan *x, const char **raw, size_t *rawlen, size_t *declen
 	if (x->p >= x->end || *x->p != '"')
 		return -1;
 	while (p < x->end && *p != '"') {
-		unsigned char c = (unsigned char)*p;
+		const char *run = p;
 		unsigned cp, lo;
 
-		if (c < 0x20)
-			return -1;
-		if (c != '\\') {
+		while (p < x->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
 			p++;
-			n++;
-			continue;
-		}
+		n += (size_t)(p - run);
+		if (p >= x->end || *p == '"')
+			break;
+		if ((unsigned char)*p < 0x20)
+			return -1;
 		if (p + 1 >= x->end)
 			return -1;
 		switch (p[1]) {
@@ -303,10 +303,11 @@ static int number_span(scan *x, const char **s, size_t *len)
 	const char *p = x->p;
 	int digits = 0;
 
-	while (p < x->end && (strchr("0123456789", *p) || *p == '-' || *p == '+' || *p == '.' ||
-			      *p == 'e' || *p == 'E')) {
-		digits += *p >= '0' && *p <= '9';
-		p++;
+	for (; p < x->end; p++) {
+		if (*p >= '0' && *p <= '9')
+			digits++;
+		else if (*p != '-' && *p != '+' && *p != '.' && *p != 'e' && *p != 'E')
+			break;
 	}
 	if (!digits || (*x->p != '-' && (*x->p < '0' || *x->p > '9')))
 		return -1;
@@ -314,6 +315,44 @@ static int number_span(scan *x, const char **s, size_t *len)
 	*len = (size_t)(p - x->p);
 	x->p = p;
 	return 0;
+}
+
+/* ww_av_number_size without the copy and the exponent's strtol: DynamoDB
+ * counts the significant digits, leading and trailing zeros of the
+ * mantissa left out. Long or odd text takes the general path. */
+static size_t number_size(const char *s, size_t len)
+{
+	size_t i = 0, first = 0, last = 0, nd = 0;
+	int seen = 0;
+
+	if (len > 40)
+		return ww_av_number_size(s, len);
+	if (s[0] == '-')
+		i++;
+	for (; i < len && s[i] != 'e' && s[i] != 'E'; i++) {
+		if (s[i] == '.')
+			continue;
+		if (s[i] < '0' || s[i] > '9')
+			return ww_av_number_size(s, len);
+		nd++;
+		if (s[i] != '0') {
+			if (!seen)
+				first = nd;
+			seen = 1;
+			last = nd;
+		}
+	}
+	if (i < len) { /* the exponent: a sign, then digits only */
+		size_t d = ++i;
+		if (i < len && (s[i] == '-' || s[i] == '+'))
+			d = ++i;
+		for (; i < len; i++)
+			if (s[i] < '0' || s[i] > '9')
+				return ww_av_number_size(s, len);
+		if (i == d)
+			return ww_av_number_size(s, len);
+	}
+	return seen ? (last - first + 1 + 1) / 2 + 1 : ww_av_number_size(s, len);
 }
 
 static int typed_value(scan *x, size_t *size);
@@ -403,7 +442,7 @@ static int typed_value(scan *x, size_t *size)
 		puts_(x, "{\"N\":\"");
 		put(x, s, len);
 		puts_(x, "\"}");
-		*size = ww_av_number_size(s, len);
+		*size = number_size(s, len);
 		return 0;
 	}
 }
@@ -536,7 +575,13 @@ int ww_item_json(ww_buf *out, size_t *size_out, const ww_layout *l, ww_kind k, c
 {
 	scan x = {canon, canon + len, out, 0};
 	size_t start = out ? out->len : 0, size = 0;
-	int rc = item_text(&x, &size, l, k, id, key, hash, meta, prev);
+	int rc;
+
+	/* Typed JSON is at most about twice the canonical text plus the
+	 * bookkeeping: one allocation instead of a doubling series. */
+	if (out)
+		ww_buf_grow(out, 2 * len + 512);
+	rc = item_text(&x, &size, l, k, id, key, hash, meta, prev);
 
 	if (rc == -1)
 		rc = ww_error_set(WW_ERROR,

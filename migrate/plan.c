@@ -64,6 +64,14 @@ static ww_change *add_change(ww_plan *p)
 	return c;
 }
 
+void ww_plan_reserve(ww_plan *p, size_t n)
+{
+	if (n > p->cap) {
+		p->items = ww_xrealloc(p->items, n * sizeof(*p->items));
+		p->cap = n;
+	}
+}
+
 void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
 			    const char *hash)
 {
@@ -74,6 +82,7 @@ void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *c
 	c->id = ww_xstrdup(id);
 	c->table = ww_xstrdup(p->layout->kinds[k].table);
 	ww_layout_key_of(p->layout, k, id, &c->key);
+	ww_av_shrink(&c->key);
 	c->canon = canon;
 	c->canon_len = len;
 	snprintf(c->hash, sizeof(c->hash), "%s", hash);

@@ -89,6 +89,9 @@ typedef struct {
 void ww_plan_init(ww_plan *p, const ww_layout *layout);
 void ww_plan_release(ww_plan *p);
 
+/* Room for `n` changes in all, so adding the definitions does not copy
+ * the array as it doubles (orphans may still grow it). */
+void ww_plan_reserve(ww_plan *p, size_t n);
 /* Add a local definition: its fields (kept as their canonical text) and
  * content hash. */
 void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields,

@@ -254,6 +254,11 @@ static void rich_fields(ww_av *f)
 	ww_av_set_s(ww_av_map_add(f, "quote"), "a\"b\\c\nd\001e\t/\xc3\xa9\xf0\x9f\x98\x80", 17);
 	ww_av_set_n(ww_av_map_add(f, "ratio"), "-0.000125");
 	ww_av_set_n(ww_av_map_add(f, "big"), "123456789012345680000");
+	ww_av_set_n(ww_av_map_add(f, "huge"), "1e21");
+	ww_av_set_n(ww_av_map_add(f, "tiny"), "-1.5e-7");
+	ww_av_set_n(ww_av_map_add(f, "zero"), "0");
+	ww_av_set_n(ww_av_map_add(f, "round"), "1200");
+	ww_av_set_n(ww_av_map_add(f, "odd"), "100.0625");
 	ww_av_set_bool(ww_av_map_add(f, "on"), 1);
 	ww_av_set_bool(ww_av_map_add(f, "off"), 0);
 	ww_av_set_s(ww_av_map_add(f, "empty"), "", 0);
