@@ -209,7 +209,8 @@ struct ww_defset {
 	char **files;
 	size_t nfiles;
 	text_block *text;
-	ww_buf canon; /* the current definition's canonical text */
+	ww_buf canon;	      /* the current definition's canonical text */
+	ww_json_doc line_doc; /* the current JSON Lines record */
 	int finished;
 	/* An array file read in pieces (ww_defset_feed): where the set stood
 	 * before it, to forget its definitions when the file turns out not to
@@ -259,6 +260,7 @@ void ww_defset_free(ww_defset *s)
 	}
 	ww_buf_release(&s->canon);
 	ww_json_doc_release(&s->feed.doc);
+	ww_json_doc_release(&s->line_doc);
 	free(s->feed.marked);
 	free(s);
 }
@@ -1405,16 +1407,14 @@ done:
 int ww_defset_add_line(ww_defset *s, const char *file, unsigned line, const char *data, size_t len,
 		       ww_kind kind)
 {
-	ww_json_doc local = WW_JSON_DOC_INIT, *doc = &local;
 	int rc;
 
+	/* one document for every line: its memory is reused */
 	file = intern_file(s, file);
-	if ((rc = parse(s, doc, file, line, data, len)))
-		goto done;
-	add_def(s, kind, doc->root, file, NULL, 0);
-done:
-	ww_json_doc_release(&local);
-	return rc;
+	if ((rc = parse(s, &s->line_doc, file, line, data, len)))
+		return rc;
+	add_def(s, kind, s->line_doc.root, file, NULL, 0);
+	return 0;
 }
 
 /* ---- Array files in pieces -------------------------------------------- */

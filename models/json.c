@@ -52,6 +52,22 @@ void ww_json_doc_release(ww_json_doc *doc)
 	doc->root = NULL;
 }
 
+/* Empty the document but keep its newest (largest) block, so reading
+ * element after element reuses one block instead of a malloc and free per
+ * block per element. */
+static void doc_clear(ww_json_doc *doc)
+{
+	ww_json_block *b = doc->blocks;
+
+	if (b) {
+		doc->blocks = b->prev;
+		b->prev = NULL;
+		b->used = 0;
+	}
+	ww_json_doc_release(doc);
+	doc->blocks = b;
+}
+
 size_t ww_json_doc_size(const ww_json_doc *doc)
 {
 	const ww_json_block *b;
@@ -702,7 +718,7 @@ int ww_json_parse(ww_json_doc *doc, const char *data, size_t len, unsigned first
 	parser ps = {0};
 	int rc = -1;
 
-	ww_json_doc_release(doc);
+	doc_clear(doc);
 	memset(err, 0, sizeof(*err));
 	ps.doc = doc;
 	ps.p = data;
@@ -825,7 +841,7 @@ static int read_whole(parser *ps)
 	ps->on_dup = on_dup;
 	if (!rc && ps->p < ps->end && !ps->dups)
 		return 1;
-	ww_json_doc_release(ps->doc);
+	doc_clear(ps->doc);
 	memset(ps->err, 0, sizeof(*ps->err));
 	ps->p = p;
 	ps->line_start = line_start;
@@ -925,7 +941,7 @@ int ww_json_read_next(ww_json_reader *r, ww_json_doc *doc, const char *data, siz
 	parser ps = {0};
 	int rc;
 
-	ww_json_doc_release(doc);
+	doc_clear(doc);
 	memset(err, 0, sizeof(*err));
 	ps.doc = doc;
 	ps.p = data;

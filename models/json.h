@@ -61,7 +61,8 @@ typedef struct {
 typedef void (*ww_json_dup_fn)(void *ctx, const ww_json *member, const ww_json *first);
 
 /*
- * Parse `len` bytes into `doc` (released first). Positions start at line
+ * Parse `len` bytes into `doc` (emptied first, its newest block kept for
+ * reuse). Positions start at line
  * `first_line`. Returns 0, or -1 with `err` filled at the first error that
  * stops the parse (the document is then released).
  */
@@ -98,7 +99,7 @@ enum {
  * when no more follow). `*used` is how many of them the caller may drop.
  * Returns a WW_JSON_READ_ value, or -1 with `err` filled at the error
  * ww_json_parse would stop at (then `doc` holds nothing useful). `doc` is
- * released first.
+ * emptied first (its memory reused); release it after the last call.
  */
 int ww_json_read_next(ww_json_reader *r, ww_json_doc *doc, const char *data, size_t len, int eof,
 		      size_t *used, ww_json_error *err, ww_json_dup_fn on_dup, void *dup_ctx);
