@@ -39,8 +39,8 @@
 /* An easy handle with what is reused from one request to the next. */
 typedef struct {
 	CURL *h;
-	char *url;		   /* the URL last set on h */
-	char *lines;		   /* header lines of the request in flight, NUL-separated */
+	char *url;   /* the URL last set on h */
+	char *lines; /* header lines of the request in flight, NUL-separated */
 	size_t lines_cap, lines_used;
 	struct curl_slist *nodes; /* a list over `lines`, handed to curl, never freed by it */
 	size_t nodes_cap;
@@ -290,8 +290,8 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *userp)
 		end--;
 	/* room for 8, then doubled: a DynamoDB answer has about 7 headers */
 	if (r->nheaders == 0 || (r->nheaders >= 8 && !(r->nheaders & (r->nheaders - 1))))
-		r->headers = ww_xrealloc(r->headers, (r->nheaders ? r->nheaders * 2 : 8) *
-							 sizeof(*r->headers));
+		r->headers = ww_xrealloc(r->headers,
+					 (r->nheaders ? r->nheaders * 2 : 8) * sizeof(*r->headers));
 	{
 		char *name = ww_xstrndup(data, name_len);
 		for (i = 0; i < name_len; i++)
@@ -414,8 +414,8 @@ int ww_http_send_curl(void *ctx, const ww_http_request *req, ww_http_response *o
 		free(hd->url);
 		hd->url = NULL;
 		if (curl_easy_setopt(h, CURLOPT_URL, req->url) != CURLE_OK) {
-			err = ww_error_set(WW_ERROR, "cannot send request: \"%s\" is not a usable URL",
-					   host);
+			err = ww_error_set(WW_ERROR,
+					   "cannot send request: \"%s\" is not a usable URL", host);
 			goto done;
 		}
 		hd->url = ww_xstrdup(req->url);

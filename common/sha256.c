@@ -77,15 +77,15 @@ compress_shani(uint32_t h[8], const unsigned char *p, size_t blocks)
 			    _mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)), bswap);
 #pragma GCC unroll 16
 		for (i = 0; i < 16; i++) {
-			msg = _mm_add_epi32(w[i & 3],
-					    _mm_loadu_si128((const __m128i *)(const void *)&K[4 * i]));
+			msg = _mm_add_epi32(
+			    w[i & 3], _mm_loadu_si128((const __m128i *)(const void *)&K[4 * i]));
 			st1 = _mm_sha256rnds2_epu32(st1, st0, msg);
 			st0 = _mm_sha256rnds2_epu32(st0, st1, _mm_shuffle_epi32(msg, 0x0E));
 			if (i < 12) {
 				/* W[t..t+3] for t = 4i + 16, replacing W[4i..4i+3] */
 				tmp = _mm_sha256msg1_epu32(w[i & 3], w[(i + 1) & 3]);
-				tmp = _mm_add_epi32(tmp,
-						    _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
+				tmp = _mm_add_epi32(
+				    tmp, _mm_alignr_epi8(w[(i + 3) & 3], w[(i + 2) & 3], 4));
 				w[i & 3] = _mm_sha256msg2_epu32(tmp, w[(i + 3) & 3]);
 			}
 		}
