@@ -1,5 +1,6 @@
 #include "migrate/item.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/time.h>
@@ -124,10 +125,9 @@ static void put(scan *x, const char *s, size_t n)
 		ww_buf_put(x->out, s, n);
 }
 
-static void puts_(scan *x, const char *s)
-{
-	put(x, s, strlen(s));
-}
+/* A literal's length is known where it is written: no strlen, and the
+ * copy of a few constant bytes inlines. */
+#define PUTLIT(x, lit) put((x), (lit), sizeof(lit) - 1)
 
 static int hexval(const char *p, unsigned *cp)
 {
@@ -150,6 +150,26 @@ static int hexval(const char *p, unsigned *cp)
 	return 0;
 }
 
+/* The end of a run of bytes that need no look (not a quote, backslash or
+ * control byte), eight at a time: most of an item's text is such runs. */
+static const char *plain_run(const char *p, const char *end)
+{
+	const uint64_t ones = 0x0101010101010101u, high = 0x8080808080808080u;
+
+	while (end - p >= 8) {
+		uint64_t v, q, b;
+		memcpy(&v, p, 8);
+		q = v ^ (ones * '"');
+		b = v ^ (ones * '\\');
+		if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((v - ones * 0x20) & ~v)) & high)
+			break;
+		p += 8;
+	}
+	while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
+		p++;
+	return p;
+}
+
 /* A string at x->p: its escaped bytes between the quotes (raw, rawlen)
  * and the length DynamoDB counts, the decoded UTF-8 bytes. */
 static int string_span(scan *x, const char **raw, size_t *rawlen, size_t *declen)
@@ -163,8 +183,7 @@ static int string_span(scan *x, const char **raw, size_t *rawlen, size_t *declen
 		const char *run = p;
 		unsigned cp, lo;
 
-		while (p < x->end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-			p++;
+		p = plain_run(p, x->end);
 		n += (size_t)(p - run);
 		if (p >= x->end || *p == '"')
 			break;
@@ -367,7 +386,10 @@ static int typed_container(scan *x, int object, size_t *size)
 
 	if (++x->depth > MAX_DEPTH)
 		return -1;
-	puts_(x, object ? "{\"M\":{" : "{\"L\":[");
+	if (object)
+		PUTLIT(x, "{\"M\":{");
+	else
+		PUTLIT(x, "{\"L\":[");
 	*size = 3;
 	x->p++;
 	while (x->p < x->end && *x->p != (object ? '}' : ']')) {
@@ -384,9 +406,8 @@ static int typed_container(scan *x, int object, size_t *size)
 			    *x->p != ':')
 				return -1;
 			x->p++;
-			put(x, "\"", 1);
-			put(x, raw, rawlen);
-			put(x, "\":", 2);
+			/* The name as it stands, quotes and colon included. */
+			put(x, raw - 1, rawlen + 3);
 			*size += declen;
 		}
 		if (typed_value(x, &vsize))
@@ -396,7 +417,10 @@ static int typed_container(scan *x, int object, size_t *size)
 	if (x->p >= x->end)
 		return -1;
 	x->p++;
-	puts_(x, object ? "}}" : "]}");
+	if (object)
+		PUTLIT(x, "}}");
+	else
+		PUTLIT(x, "]}");
 	x->depth--;
 	return 0;
 }
@@ -416,9 +440,9 @@ static int typed_value(scan *x, size_t *size)
 	case '"':
 		if (string_span(x, &s, &len, &declen))
 			return -1;
-		puts_(x, "{\"S\":\"");
-		put(x, s, len);
-		puts_(x, "\"}");
+		PUTLIT(x, "{\"S\":");
+		put(x, s - 1, len + 2); /* with its quotes */
+		PUTLIT(x, "}");
 		*size = declen;
 		return 0;
 	case 't':
@@ -426,22 +450,25 @@ static int typed_value(scan *x, size_t *size)
 		int t = *x->p == 't';
 		if (literal(x, t ? "true" : "false"))
 			return -1;
-		puts_(x, t ? "{\"BOOL\":true}" : "{\"BOOL\":false}");
+		if (t)
+			PUTLIT(x, "{\"BOOL\":true}");
+		else
+			PUTLIT(x, "{\"BOOL\":false}");
 		*size = 1;
 		return 0;
 	}
 	case 'n':
 		if (literal(x, "null"))
 			return -1;
-		puts_(x, "{\"NULL\":true}");
+		PUTLIT(x, "{\"NULL\":true}");
 		*size = 1;
 		return 0;
 	default:
 		if (number_span(x, &s, &len))
 			return -1;
-		puts_(x, "{\"N\":\"");
+		PUTLIT(x, "{\"N\":\"");
 		put(x, s, len);
-		puts_(x, "\"}");
+		PUTLIT(x, "\"}");
 		*size = number_size(s, len);
 		return 0;
 	}
@@ -472,7 +499,8 @@ static int item_text(scan *x, size_t *size, const ww_layout *l, ww_kind k, const
 		     const ww_item_prev *prev)
 {
 	ww_buf *out = x->out, name = WW_BUF_INIT;
-	const char *raw;
+	const char *raw, *fname;
+	char local[128];
 	size_t rawlen, declen, vsize, i, msize;
 	char num[32];
 	int first = 1, rc = -1, nm = 0, nmeta = 0;
@@ -507,23 +535,29 @@ static int item_text(scan *x, size_t *size, const ww_layout *l, ww_kind k, const
 		if (string_span(x, &raw, &rawlen, &declen) || x->p >= x->end || *x->p != ':')
 			goto done;
 		x->p++;
-		ww_buf_clear(&name);
-		decode(&name, raw, rawlen);
-		if (ww_layout_is_reserved(l, k, ww_buf_cstr(&name))) {
+		/* Field names are short and plain: no allocation for them. */
+		if (rawlen < sizeof(local) && !memchr(raw, '\\', rawlen)) {
+			memcpy(local, raw, rawlen);
+			local[rawlen] = '\0';
+			fname = local;
+		} else {
+			ww_buf_clear(&name);
+			decode(&name, raw, rawlen);
+			fname = ww_buf_cstr(&name);
+		}
+		if (ww_layout_is_reserved(l, k, fname)) {
 			rc = ww_error_set(
 			    WW_EINVALID,
 			    "%s \"%s\": field '%s' collides with an attribute of layout '%s'",
-			    ww_kind_name(k), id, ww_buf_cstr(&name), l->name);
+			    ww_kind_name(k), id, fname, l->name);
 			goto done;
 		}
-		skip = ww_av_map_get(key, ww_buf_cstr(&name)) != NULL;
+		skip = ww_av_map_get(key, fname) != NULL;
 		x->out = skip ? NULL : out;
 		if (!skip) {
 			if (nm++)
 				put(x, ",", 1);
-			put(x, "\"", 1);
-			put(x, raw, rawlen);
-			put(x, "\":", 2);
+			put(x, raw - 1, rawlen + 3);
 		}
 		if (typed_value(x, &vsize))
 			goto done;

@@ -262,6 +262,9 @@ static void rich_fields(ww_av *f)
 	ww_av_set_bool(ww_av_map_add(f, "on"), 1);
 	ww_av_set_bool(ww_av_map_add(f, "off"), 0);
 	ww_av_set_s(ww_av_map_add(f, "empty"), "", 0);
+	/* Escapes after long plain runs, and at their edges. */
+	ww_av_set_s(ww_av_map_add(f, "long"),
+		    "abcdefghijklmnop\"qrstuvwx\\yz01234567\n89abcdef\037ghijklmnopqrstuvwxyz", 66);
 	m = ww_av_map_add(f, "nested");
 	ww_av_set_container(m, WW_AV_M);
 	ww_av_set_container(ww_av_map_add(m, "none"), WW_AV_M);
