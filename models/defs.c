@@ -9,6 +9,7 @@
  */
 #include "models/defs.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -2194,6 +2195,92 @@ static void canon_json_object(ww_buf *out, const ww_json *obj, const ww_model *m
 		free(kept);
 }
 
+/*
+ * The canonical text of a number written with at most 15 significant
+ * digits, taken from those digits: a decimal of at most 15 digits reads
+ * back from its double at 15 digits (DBL_DIG, normal doubles), so they are
+ * the shortest digits ww_num_format would find with printf and strtod, and
+ * this lays them out as it does. Returns the length, or 0 where the
+ * shortcut does not hold (then ww_num_format decides). Called while the
+ * input the number was read from is still there.
+ */
+static int canon_number(const ww_json *v, char out[32])
+{
+	const char *p = v->text, *end = v->text + v->text_len;
+	char d[48];
+	int k = 0, len = 0, i, n, intlen = 0, pos = 0, first = -1, point = 0;
+	long e = 0;
+
+	if (!p || v->digits > 15 || !(fabs(v->num) >= DBL_MIN) || isinf(v->num))
+		return 0;
+	if (*p == '-')
+		p++;
+	for (; p < end && *p != 'e' && *p != 'E'; p++) {
+		if (*p == '.') {
+			point = 1;
+			continue;
+		}
+		if (!point)
+			intlen++;
+		if (first < 0 && *p != '0')
+			first = pos;
+		if (first >= 0) {
+			if (k == (int)sizeof(d))
+				return 0;
+			d[k++] = *p;
+		}
+		pos++;
+	}
+	if (p < end) {
+		int neg = 0;
+		p++;
+		if (*p == '+' || *p == '-')
+			neg = *p++ == '-';
+		for (; p < end; p++)
+			if (e < 100000)
+				e = e * 10 + (*p - '0');
+		if (neg)
+			e = -e;
+	}
+	while (k > 0 && d[k - 1] == '0')
+		k--;
+	if (first < 0 || k != (int)v->digits || e > 1000 || e < -1000)
+		return 0;
+	n = intlen - first + (int)e;
+	if (v->num < 0)
+		out[len++] = '-';
+	if (k <= n && n <= 21) {
+		memcpy(out + len, d, (size_t)k);
+		len += k;
+		for (i = 0; i < n - k; i++)
+			out[len++] = '0';
+	} else if (0 < n && n <= 21) {
+		memcpy(out + len, d, (size_t)n);
+		len += n;
+		out[len++] = '.';
+		memcpy(out + len, d + n, (size_t)(k - n));
+		len += k - n;
+	} else if (-6 < n && n <= 0) {
+		out[len++] = '0';
+		out[len++] = '.';
+		for (i = 0; i < -n; i++)
+			out[len++] = '0';
+		memcpy(out + len, d, (size_t)k);
+		len += k;
+	} else {
+		out[len++] = d[0];
+		if (k > 1) {
+			out[len++] = '.';
+			memcpy(out + len, d + 1, (size_t)(k - 1));
+			len += k - 1;
+		}
+		len += snprintf(out + len, (size_t)(32 - len), "e%c%d", n - 1 < 0 ? '-' : '+',
+				n - 1 < 0 ? 1 - n : n - 1);
+	}
+	out[len] = '\0';
+	return len;
+}
+
 static void canon_json_value(ww_buf *out, const ww_json *v, const ww_field *f)
 {
 	const ww_json *e;
@@ -2204,9 +2291,11 @@ static void canon_json_value(ww_buf *out, const ww_json *v, const ww_field *f)
 	case WW_JSON_STRING:
 		ww_buf_put_json_string(out, v->str, v->len);
 		break;
-	case WW_JSON_NUMBER:
-		ww_buf_put(out, t, (size_t)ww_num_format(v->num, t));
+	case WW_JSON_NUMBER: {
+		int n = canon_number(v, t);
+		ww_buf_put(out, t, (size_t)(n ? n : ww_num_format(v->num, t)));
 		break;
+	}
 	case WW_JSON_TRUE:
 		ww_buf_puts(out, "true");
 		break;

@@ -505,6 +505,8 @@ static int parse_number(parser *ps, ww_json *n)
 				exp = exp * 10 + (*p - '0');
 	}
 	ps->p = p;
+	n->text = start;
+	n->text_len = (unsigned)(p - start);
 	/* Exact fast path (Clinger): a mantissa that is exact in a double (all
 	 * its digits kept, below 2^53: the 16- and 17-digit fractions that
 	 * doubles print as, too) and a power of ten that is itself exact make

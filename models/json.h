@@ -30,6 +30,9 @@ struct ww_json {
 	unsigned line, column; /* where the value starts */
 	double num;	       /* NUMBER */
 	unsigned digits;       /* NUMBER: significant digits of its text */
+	unsigned text_len;     /* NUMBER: bytes of its text */
+	const char *text;      /* NUMBER: its text in the input (not NUL-terminated;
+				  valid only as long as the input is) */
 	const char *str;       /* STRING: decoded UTF-8, NUL-terminated */
 	size_t len;	       /* STRING: bytes; ARRAY/OBJECT: members */
 	const char *key;       /* member name inside an object, else NULL */

@@ -480,6 +480,80 @@ static void test_defs_feed_in_pieces_equals_whole_document(void **state)
 	}
 }
 
+/* Numbers in canonical form come from their own digits when they have at
+ * most 15; whatever the spelling, the text is ww_num_format's. */
+static void test_defs_canonical_numbers_equal_num_format(void **state)
+{
+	unsigned long seed = 12345;
+	int round;
+
+	(void)state;
+	for (round = 0; round < 40; round++) {
+		ww_buf doc = WW_BUF_INIT, c = WW_BUF_INIT;
+		char texts[500][64];
+		const char *p;
+		ww_defset *s;
+		int i;
+
+		ww_buf_puts(&doc, "{\"prizes\":[{\"id\":\"p\",\"name\":\"P\",\"value\":\"v\","
+				  "\"emoji\":\"x\",\"effects\":{\"stateEffects\":[");
+		for (i = 0; i < 500; i++) {
+			char *t = texts[i];
+			int len = 0, ndig, point, j, lead, trail;
+			seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+			ndig = 1 + (int)((seed >> 33) % 18);
+			point = (int)((seed >> 40) % (unsigned long)(ndig + 1));
+			lead = (seed >> 45) & 1 ? (int)((seed >> 46) % 9) : 0;
+			trail = (seed >> 50) & 1 ? (int)((seed >> 51) % 5) : 0;
+			if ((seed >> 56) & 1)
+				t[len++] = '-';
+			if (lead || !point) {
+				t[len++] = '0';
+				t[len++] = '.';
+				for (j = 0; j < lead; j++)
+					t[len++] = '0';
+				point = -1;
+			}
+			for (j = 0; j < ndig; j++) {
+				seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+				if (j == point)
+					t[len++] = '.';
+				t[len++] = (char)('0' + (j == 0 ? 1 + (seed >> 33) % 9 : (seed >> 33) % 10));
+			}
+			if (point == ndig || (point > 0 && trail))
+				t[len++] = point == ndig ? '.' : '0';
+			if (t[len - 1] == '.')
+				t[len++] = '0';
+			for (j = 0; j < trail && point != -1; j++)
+				t[len++] = '0';
+			if ((seed >> 60) & 1)
+				len += sprintf(t + len, "e%s%d", (seed >> 61) & 1 ? "-" : "+",
+					       (int)((seed >> 20) % 290));
+			t[len] = '\0';
+			ww_buf_printf(&doc, "%s{\"value\":%s}", i ? "," : "", t);
+		}
+		ww_buf_puts(&doc, "]}}]}");
+		s = one(ww_buf_cstr(&doc), 0, 1);
+		assert_int_equal(ww_defset_count(s, WW_KIND_PRIZE), 1);
+		ww_def_canonical(ww_defset_get(s, WW_KIND_PRIZE, 0), &c);
+		p = ww_buf_cstr(&c);
+		for (i = 0; i < 500; i++) {
+			char want[32];
+			const char *q;
+			p = strstr(p, "{\"value\":");
+			assert_non_null(p);
+			p += 9;
+			q = strchr(p, '}');
+			ww_num_format(strtod(texts[i], NULL), want);
+			if (strlen(want) != (size_t)(q - p) || memcmp(want, p, strlen(want)))
+				fail_msg("%s: canonical %.*s, want %s", texts[i], (int)(q - p), p, want);
+		}
+		ww_buf_release(&c);
+		ww_buf_release(&doc);
+		ww_defset_free(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -495,6 +569,7 @@ int main(void)
 		cmocka_unit_test(test_defs_formats),
 		cmocka_unit_test(test_defs_marshal_from_canonical_text),
 		cmocka_unit_test(test_defs_feed_in_pieces_equals_whole_document),
+		cmocka_unit_test(test_defs_canonical_numbers_equal_num_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
