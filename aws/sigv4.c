@@ -330,7 +330,8 @@ static void signing_key(const char *secret, const char *scope, size_t scope_len,
 
 	pthread_once(&cache_once, cache_init);
 	ww_crypto_sha256(secret, slen, id);
-	if (cache_ok && scope_len < SCOPE_MAX) {
+	/* a '/' in region or service would make two scopes read alike */
+	if (cache_ok && scope_len < SCOPE_MAX && !strchr(region, '/') && !strchr(service, '/')) {
 		kc = pthread_getspecific(cache_key);
 		if (kc && kc->scope[0] && !memcmp(kc->secret_id, id, sizeof(id)) &&
 		    !strcmp(kc->scope, scope)) {

@@ -355,6 +355,7 @@ typedef struct {
 	const char *region;
 	time_t now;
 	const char *date;
+	const char *service; /* NULL: "dynamodb" */
 } sign_step;
 
 static void check_steps(const sign_step *steps, size_t n)
@@ -362,15 +363,16 @@ static void check_steps(const sign_step *steps, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		const char *service = steps[i].service ? steps[i].service : "dynamodb";
 		ww_creds creds = { akid, steps[i].secret, NULL, 0, NULL };
 		ww_sigv4_input in = { "POST", "/", NULL, dynamo_headers, 3, "{}", 2,
-				      steps[i].region, "dynamodb", steps[i].now, 1 };
+				      steps[i].region, service, steps[i].now, 1 };
 		ww_sigv4_output out = WW_SIGV4_OUTPUT_INIT;
 		const char *sig;
 		char want[65];
 
 		assert_int_equal(ww_sigv4_sign(&in, &creds, &out), 0);
-		expected_signature(steps[i].secret, steps[i].date, steps[i].region, "dynamodb", &out,
+		expected_signature(steps[i].secret, steps[i].date, steps[i].region, service, &out,
 				   want);
 		sig = strstr(ww_buf_cstr(&out.authorization), "Signature=");
 		assert_non_null(sig);
@@ -383,14 +385,18 @@ static void check_steps(const sign_step *steps, size_t n)
  * mid-run (a new secret), a new day or another region must each derive
  * again, and going back must not reuse the other entry's key. */
 static const sign_step cache_steps[] = {
-	{ suite_secret, "eu-west-1", SUITE_TIME, "20150830" },
-	{ suite_secret, "eu-west-1", SUITE_TIME + 1, "20150830" },
-	{ other_secret, "eu-west-1", SUITE_TIME + 2, "20150830" },
-	{ suite_secret, "eu-west-1", SUITE_TIME + 3, "20150830" },
-	{ suite_secret, "eu-west-1", SUITE_TIME + 86400, "20150831" },
-	{ suite_secret, "us-east-1", SUITE_TIME + 86400, "20150831" },
-	{ other_secret, "us-east-1", SUITE_TIME + 86400, "20150831" },
-	{ suite_secret, "eu-west-1", SUITE_TIME, "20150830" },
+	{ suite_secret, "eu-west-1", SUITE_TIME, "20150830", NULL },
+	{ suite_secret, "eu-west-1", SUITE_TIME + 1, "20150830", NULL },
+	{ other_secret, "eu-west-1", SUITE_TIME + 2, "20150830", NULL },
+	{ suite_secret, "eu-west-1", SUITE_TIME + 3, "20150830", NULL },
+	{ suite_secret, "eu-west-1", SUITE_TIME + 86400, "20150831", NULL },
+	{ suite_secret, "us-east-1", SUITE_TIME + 86400, "20150831", NULL },
+	{ other_secret, "us-east-1", SUITE_TIME + 86400, "20150831", NULL },
+	{ suite_secret, "eu-west-1", SUITE_TIME, "20150830", NULL },
+	/* the same scope text from a different region and service */
+	{ suite_secret, "eu/west", SUITE_TIME, "20150830", "dynamodb" },
+	{ suite_secret, "eu", SUITE_TIME, "20150830", "west/dynamodb" },
+	{ suite_secret, "eu/west", SUITE_TIME, "20150830", "dynamodb" },
 };
 
 static void *sign_thread(void *arg)
