@@ -191,7 +191,8 @@ struct text_block {
 typedef struct {
 	uint32_t target; /* the referenced id */
 	uint32_t def;	 /* index of the referring definition */
-	uint32_t path;	 /* symbol of the path below the definition */
+	uint32_t path;	 /* symbol of the path below the definition (pending:
+			    offset in pend_paths) */
 	unsigned line, column;
 	unsigned char kind; /* WW_KIND_PRIZE or WW_KIND_TICKET */
 	unsigned char pool; /* a prizeConfigs entry */
@@ -207,6 +208,10 @@ struct ww_defset {
 	size_t nrefs, refcap;
 	ref_rec *pend; /* the current definition's references */
 	size_t npend, pendcap;
+	/* Their paths, NUL-separated (pend[].path is an offset here): most
+	 * references resolve at once and need their path only for a warning,
+	 * so it becomes a symbol only when the reference waits. */
+	ww_buf pend_paths;
 	char **files;
 	size_t nfiles;
 	text_block *text;
@@ -251,6 +256,7 @@ void ww_defset_free(ww_defset *s)
 		free(s->defs[k]);
 	free(s->refs);
 	free(s->pend);
+	ww_buf_release(&s->pend_paths);
 	for (i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
@@ -707,15 +713,15 @@ static void add_ref(vctx *c, const ww_json *v, ww_kind kind, int pool)
 	ww_defset *s = c->s;
 	ref_rec *r;
 
-	ww_buf_clear(&c->path);
-	put_suffix(&c->path, c);
 	if (s->npend == s->pendcap) {
 		s->pendcap = s->pendcap ? s->pendcap * 2 : 32;
 		s->pend = ww_xrealloc(s->pend, s->pendcap * sizeof(*s->pend));
 	}
 	r = &s->pend[s->npend++];
 	r->target = sym_get(&s->syms, v->str, v->len, 1);
-	r->path = sym_get(&s->syms, c->path.ptr, c->path.len, 1);
+	r->path = (uint32_t)s->pend_paths.len;
+	put_suffix(&s->pend_paths, c);
+	ww_buf_putc(&s->pend_paths, '\0');
 	r->def = c->def;
 	r->line = v->line;
 	r->column = v->column;
@@ -1450,6 +1456,7 @@ static void feed_forget(ww_defset *s)
 		s->ndefs[k] = s->feed.ndefs[k];
 	s->nrefs = s->feed.nrefs;
 	s->npend = 0;
+	ww_buf_clear(&s->pend_paths);
 	for (i = 0; i < s->feed.nmarked; i += 2)
 		s->defs[s->feed.marked[i]][s->feed.marked[i + 1]].used = 0;
 	for (i = j = s->feed.ndiags; i < s->diags.n; i++) {
@@ -1544,7 +1551,7 @@ static const char **ids_of(const ww_defset *s, ww_kind k, size_t *n)
 
 /* Warn when two different prizes of one ticket's pool share an emoji;
  * `r` are the references of one ticket, resolved or not. */
-static void check_pool_emoji(ww_defset *s, const ref_rec *r, size_t n)
+static void check_pool_emoji(ww_defset *s, const ref_rec *r, size_t n, const char *paths)
 {
 	ww_buf path = WW_BUF_INIT, m = WW_BUF_INIT;
 	size_t a, b;
@@ -1565,7 +1572,7 @@ static void check_pool_emoji(ww_defset *s, const ref_rec *r, size_t n)
 			    s->defs[WW_KIND_PRIZE][pb].emoji != s->defs[WW_KIND_PRIZE][pa].emoji)
 				continue;
 			d = &s->defs[WW_KIND_TICKET][ra->def];
-			def_path(&path, d, sym_str(&s->syms, ra->path));
+			def_path(&path, d, paths ? paths + ra->path : sym_str(&s->syms, ra->path));
 			ww_buf_clear(&m);
 			ww_buf_printf(
 			    &m,
@@ -1611,17 +1618,22 @@ static void flush_refs(ww_defset *s)
 			}
 			d->used = 1;
 		}
-		check_pool_emoji(s, s->pend, s->npend);
+		check_pool_emoji(s, s->pend, s->npend, s->pend_paths.ptr);
 	} else {
 		if (s->nrefs + s->npend > s->refcap) {
 			while (s->nrefs + s->npend > s->refcap)
 				s->refcap = s->refcap ? s->refcap * 2 : 256;
 			s->refs = ww_xrealloc(s->refs, s->refcap * sizeof(*s->refs));
 		}
-		memcpy(s->refs + s->nrefs, s->pend, s->npend * sizeof(*s->pend));
-		s->nrefs += s->npend;
+		for (i = 0; i < s->npend; i++) {
+			ref_rec *r = &s->refs[s->nrefs++];
+			const char *path = s->pend_paths.ptr + s->pend[i].path;
+			*r = s->pend[i];
+			r->path = sym_get(&s->syms, path, strlen(path), 1);
+		}
 	}
 	s->npend = 0;
+	ww_buf_clear(&s->pend_paths);
 }
 
 static void check_refs(ww_defset *s)
@@ -1679,7 +1691,7 @@ static void check_refs(ww_defset *s)
 				s->refs[j].kind == s->refs[i].kind;
 		     j++)
 			;
-		check_pool_emoji(s, s->refs + i, j - i);
+		check_pool_emoji(s, s->refs + i, j - i, NULL);
 	}
 	for (k = 0; k < WW_KIND_COUNT; k++)
 		free(cands[k]);
