@@ -229,11 +229,12 @@ static const char *meta_str(const ww_av *item, const char *name)
  */
 static int landed_earlier(pool *pl, const ww_change *c, const char *table)
 {
-	ww_av stored = WW_AV_INIT;
+	ww_av stored = WW_AV_INIT, key = WW_AV_INIT;
 	const char *hash, *run, *want_hash, *want_run;
 	int found = 0, landed = 0;
 
-	if (ww_ddb_get_item(pl->ddb, table, &c->key, NULL, 1, &stored, &found, NULL))
+	ww_plan_key(pl->plan, c, &key);
+	if (ww_ddb_get_item(pl->ddb, table, &key, NULL, 1, &stored, &found, NULL))
 		goto done;
 	if (c->type == WW_CHANGE_ORPHAN) {
 		landed = !found;
@@ -246,6 +247,7 @@ static int landed_earlier(pool *pl, const ww_change *c, const char *table)
 	landed = found && hash && run && !strcmp(hash, want_hash) && !strcmp(run, want_run);
 done:
 	ww_av_release(&stored);
+	ww_av_release(&key);
 	return landed;
 }
 
@@ -253,7 +255,7 @@ done:
 static void write_one(pool *pl, ww_change *c)
 {
 	ww_buf cond = WW_BUF_INIT, item = WW_BUF_INIT;
-	ww_av names = WW_AV_INIT, values = WW_AV_INIT;
+	ww_av names = WW_AV_INIT, values = WW_AV_INIT, key = WW_AV_INIT;
 	ww_ddb_expr expr = {0};
 	ww_ddb_error err;
 	const char *table = ww_plan_table(pl->tables, c);
@@ -272,11 +274,13 @@ static void write_one(pool *pl, ww_change *c)
 		goto done;
 	}
 	take_capacity(pl, c->wcu);
-	if (c->type == WW_CHANGE_ORPHAN)
-		rc = ww_ddb_delete_item(pl->ddb, table, &c->key, has ? &expr : NULL, &err);
-	else
+	if (c->type == WW_CHANGE_ORPHAN) {
+		ww_plan_key(pl->plan, c, &key);
+		rc = ww_ddb_delete_item(pl->ddb, table, &key, has ? &expr : NULL, &err);
+	} else {
 		rc = ww_ddb_put_item_raw(pl->ddb, table, ww_buf_cstr(&item), has ? &expr : NULL,
 					 &err);
+	}
 	c->attempts += err.attempts > 0 ? err.attempts : 1;
 	/* Not only when the client counted a retry: curl itself resends a
 	 * request once, within one attempt, when a reused connection dies
@@ -306,6 +310,7 @@ static void write_one(pool *pl, ww_change *c)
 done:
 	ww_buf_release(&cond);
 	ww_buf_release(&item);
+	ww_av_release(&key);
 	ww_av_release(&names);
 	ww_av_release(&values);
 }
@@ -473,7 +478,14 @@ int ww_apply(ww_plan *p, ww_ddb *ddb, const ww_tables *tables, const ww_apply_op
 			c->outcome = WW_OUTCOME_KEPT;
 			continue;
 		}
-		size = c->type == WW_CHANGE_ORPHAN ? ww_av_item_size(&c->key) : c->size;
+		if (c->type == WW_CHANGE_ORPHAN) {
+			ww_av key = WW_AV_INIT;
+			ww_plan_key(p, c, &key);
+			size = ww_av_item_size(&key);
+			ww_av_release(&key);
+		} else {
+			size = c->size;
+		}
 		cur = pl.nbatches ? &pl.batches[pl.nbatches - 1] : NULL;
 		if (!cur || cur->n == BATCH_MAX_REQUESTS || bytes + size > BATCH_MAX_BYTES) {
 			cur = &pl.batches[pl.nbatches++];

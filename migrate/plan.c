@@ -20,9 +20,8 @@ static void change_release(ww_change *c)
 {
 	size_t i;
 
-	free(c->id);
-	free(c->table);
-	ww_av_release(&c->key);
+	free(c->id_owned);
+	free(c->table_owned);
 	free(c->canon_owned);
 	free(c->remote_hash);
 	free(c->remote_created);
@@ -79,10 +78,8 @@ void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *c
 
 	c->type = WW_CHANGE_CREATE;
 	c->kind = k;
-	c->id = ww_xstrdup(id);
-	c->table = ww_xstrdup(p->layout->kinds[k].table);
-	ww_layout_key_of(p->layout, k, id, &c->key);
-	ww_av_shrink(&c->key);
+	c->id = id;
+	c->table = p->layout->kinds[k].table;
 	c->canon = canon;
 	c->canon_len = len;
 	snprintf(c->hash, sizeof(c->hash), "%s", hash);
@@ -97,6 +94,7 @@ void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *field
 	ww_av_canonical(fields, &text);
 	ww_plan_add_local_text(p, k, id, NULL, 0, hash);
 	c = &p->items[p->n - 1];
+	c->id = c->id_owned = ww_xstrdup(id);
 	c->canon_len = text.len;
 	c->canon = c->canon_owned = ww_buf_detach(&text);
 }
@@ -128,7 +126,12 @@ static char *match_key(const ww_layout *l, ww_kind k, const char *table, const w
 		if (v && v->type == WW_AV_S)
 			ww_buf_put(&b, v->str, v->len);
 	}
-	return ww_buf_detach(&b);
+	/* Exactly its length: every local's is held at once while diffing. */
+	{
+		char *exact = ww_xstrndup(b.ptr ? b.ptr : "", b.len);
+		ww_buf_release(&b);
+		return exact;
+	}
 }
 
 typedef struct {
@@ -178,8 +181,10 @@ void ww_plan_diff(ww_plan *p)
 	p->diffed = 1;
 	idx = ww_xcalloc(nlocal ? nlocal : 1, sizeof(*idx));
 	for (i = 0; i < nlocal; i++) {
-		idx[i].key =
-		    match_key(p->layout, p->items[i].kind, p->items[i].table, &p->items[i].key);
+		ww_av key = WW_AV_INIT;
+		ww_plan_key(p, &p->items[i], &key);
+		idx[i].key = match_key(p->layout, p->items[i].kind, p->items[i].table, &key);
+		ww_av_release(&key);
 		idx[i].idx = i;
 	}
 	qsort(idx, nlocal, sizeof(*idx), cmp_key_index);
@@ -203,10 +208,9 @@ void ww_plan_diff(ww_plan *p)
 				ww_change *c = add_change(p);
 				c->type = WW_CHANGE_ORPHAN;
 				c->kind = k;
-				c->id = id;
+				c->id = c->id_owned = id;
 				id = NULL;
-				c->table = ww_xstrdup(table);
-				ww_layout_key_of(p->layout, k, c->id, &c->key);
+				c->table = c->table_owned = ww_xstrdup(table);
 				take_remote(p->layout, c, item);
 			}
 			free(managed);
@@ -266,8 +270,14 @@ static int item_json(const ww_plan *p, const ww_change *c, ww_buf *out, size_t *
 	ww_item_prev prev = {c->remote_created, c->remote_version};
 	ww_item_meta meta = {p->run_id ? p->run_id : "", p->now};
 
-	return ww_item_json(out, size, p->layout, c->kind, c->id, &c->key, c->canon, c->canon_len,
-			    c->hash, &meta, c->remote ? &prev : NULL);
+	ww_av key = WW_AV_INIT;
+	int rc;
+
+	ww_plan_key(p, c, &key);
+	rc = ww_item_json(out, size, p->layout, c->kind, c->id, &key, c->canon, c->canon_len,
+			  c->hash, &meta, c->remote ? &prev : NULL);
+	ww_av_release(&key);
+	return rc;
 }
 
 /* Only the sizes now: an item's text is written when it is sent, so the
@@ -302,6 +312,11 @@ int ww_plan_item_json(const ww_plan *p, const ww_change *c, ww_buf *out)
 const char *ww_plan_run_id(const ww_plan *p)
 {
 	return p->run_id ? p->run_id : "";
+}
+
+void ww_plan_key(const ww_plan *p, const ww_change *c, ww_av *out)
+{
+	ww_layout_key_of(p->layout, c->kind, c->id, out);
 }
 
 const char *ww_plan_table(const ww_tables *tables, const ww_change *c)
@@ -430,7 +445,7 @@ static int fetch_updates(ww_plan *p, ww_ddb *ddb, const char *logical, const cha
 	for (i = 0; i < p->nlocal; i++) {
 		ww_change *c = &p->items[i];
 		if (c->type == WW_CHANGE_UPDATE && !strcmp(c->table, logical))
-			ww_av_copy(ww_av_list_add(&keys), &c->key);
+			ww_plan_key(p, c, ww_av_list_add(&keys));
 	}
 	ww_av_set_container(&items, WW_AV_L);
 	for (i = 0; i < keys.n; i += 100) {

@@ -42,9 +42,13 @@ typedef enum {
 typedef struct {
 	ww_change_type type;
 	ww_kind kind;
-	char *id;
-	char *table; /* logical table ("prizes", "game-data") */
-	ww_av key;   /* M */
+	/* The id and logical table ("prizes", "game-data"): a local's are
+	 * borrowed (the definition's id, the layout's table), an orphan's owned
+	 * (id_owned, table_owned). The key is not kept: ww_plan_key builds it
+	 * from the layout when a request needs it. */
+	const char *id;
+	const char *table;
+	char *id_owned, *table_owned;
 	/* The local definition's canonical JSON (ww_def_canonical_view):
 	 * borrowed from the definitions, which outlive the plan, or
 	 * canon_owned; NULL for orphans. Its fields are read from it only
@@ -96,8 +100,8 @@ void ww_plan_reserve(ww_plan *p, size_t n);
  * content hash. */
 void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields,
 		       const char *hash);
-/* The same from the canonical text itself, borrowed: it must outlive the
- * plan. */
+/* The same from the canonical text itself and the id, borrowed: they must
+ * outlive the plan. */
 void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
 			    const char *hash);
 /* Add one item read from logical table `table` (keys, hash, managedBy and
@@ -124,6 +128,9 @@ const char *ww_plan_run_id(const ww_plan *p);
  * items to update. WW_ENOTFOUND when a table does not exist (the message
  * lists what resolution tried). */
 int ww_plan_read(ww_plan *p, ww_ddb *ddb, const ww_tables *tables);
+
+/* The key of a change's item (a WW_AV_M into `out`, released first). */
+void ww_plan_key(const ww_plan *p, const ww_change *c, ww_av *out);
 
 /* The physical table of a change (borrowed from `tables`). */
 const char *ww_plan_table(const ww_tables *tables, const ww_change *c);
