@@ -52,6 +52,11 @@ char *ww_xstrndup(const char *s, size_t n)
 	return p;
 }
 
+/* The external definitions of the inline appends (common/buf.h). */
+extern inline void ww_buf_put(ww_buf *b, const void *data, size_t len);
+extern inline void ww_buf_puts(ww_buf *b, const char *s);
+extern inline void ww_buf_putc(ww_buf *b, char c);
+
 void ww_buf_grow(ww_buf *b, size_t extra)
 {
 	size_t want = b->len + extra + 1;

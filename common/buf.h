@@ -23,8 +23,9 @@ void ww_buf_grow(ww_buf *b, size_t extra);
 
 /* The appends are inline: writers of canonical text and request bodies
  * call them per token, and a call into another unit per token showed in
- * the import's profile. Only a full buffer takes ww_buf_grow. */
-static inline void ww_buf_put(ww_buf *b, const void *data, size_t len)
+ * the import's profile. Only a full buffer takes ww_buf_grow. C99 inline:
+ * buf.c still emits the functions, for objects built before they were. */
+inline void ww_buf_put(ww_buf *b, const void *data, size_t len)
 {
 	if (len >= b->cap - b->len)
 		ww_buf_grow(b, len);
@@ -34,12 +35,12 @@ static inline void ww_buf_put(ww_buf *b, const void *data, size_t len)
 	b->ptr[b->len] = '\0';
 }
 
-static inline void ww_buf_puts(ww_buf *b, const char *s)
+inline void ww_buf_puts(ww_buf *b, const char *s)
 {
 	ww_buf_put(b, s, strlen(s));
 }
 
-static inline void ww_buf_putc(ww_buf *b, char c)
+inline void ww_buf_putc(ww_buf *b, char c)
 {
 	if (1 >= b->cap - b->len)
 		ww_buf_grow(b, 1);
