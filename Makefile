@@ -131,4 +131,4 @@ BENCH_TARGETS :=
 .PHONY: bench
 bench: deps $(BIN_OUT)
 	@for t in $(BENCH_TARGETS); do $(MAKE) --no-print-directory $$t || exit 1; done
--include $(shell find build build-asan -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
