@@ -88,11 +88,11 @@ done:
 	return rc;
 }
 
-/* An array file as a stream: read in chunks of WW_SOURCE_CHUNK, each
- * element checked as soon as it is complete, the buffer growing only for
- * an element larger than a chunk. A file that is not an array (or cannot
- * be read to its end) is left to load_json, whose diagnostics are the
- * contract. */
+/* A JSON file as a stream: an array of `kind`, or the export shape when
+ * kind < 0, read in chunks of WW_SOURCE_CHUNK, each definition checked as
+ * soon as it is complete, the buffer growing only for one larger than a
+ * chunk. A file of another shape is left to load_json, whose diagnostics
+ * are the contract. */
 static int load_array(ww_defset *set, const char *path, int kind)
 {
 	FILE *f = NULL;
@@ -103,7 +103,7 @@ static int load_array(ww_defset *set, const char *path, int kind)
 	if (!(f = fopen(path, "rb")))
 		return read_error(set, path, "file");
 	buf = ww_xmalloc(cap);
-	ww_defset_feed_begin(set, path, (ww_kind)kind);
+	ww_defset_feed_begin(set, path, kind);
 	while (r == 1 && !eof) {
 		size_t used = 0;
 		if (start) {
@@ -220,9 +220,7 @@ static int load_file(ww_defset *set, const char *path, int kind_override, int *n
 		}
 		return load_lines(set, path, kind);
 	}
-	if (kind >= 0)
-		return load_array(set, path, kind);
-	return load_json(set, path, kind);
+	return load_array(set, path, kind);
 }
 
 static int name_cmp(const void *a, const void *b)

@@ -231,6 +231,16 @@ struct ww_defset {
 		size_t ndefs[WW_KIND_COUNT], nrefs, ndiags, nsyms, pool_len;
 		uint32_t *marked; /* earlier definitions this file marked used: kind, index */
 		size_t nmarked, markcap;
+		/* The export shape: the current member's kind (-1: its
+		 * elements are only read) and name, and the names so far, for
+		 * duplicates, which a whole parse reports at the end. */
+		int member_kind;
+		ww_buf member;
+		ww_buf names;	    /* NUL-separated */
+		unsigned *name_pos; /* line, column of each */
+		unsigned *dup_pos;  /* a duplicate's and its first's line, column */
+		size_t ndups, nnames, poscap, dupcap;
+		ww_buf dup_names; /* NUL-separated */
 	} feed;
 };
 
@@ -269,6 +279,11 @@ void ww_defset_free(ww_defset *s)
 	ww_json_doc_release(&s->feed.doc);
 	ww_json_doc_release(&s->line_doc);
 	free(s->feed.marked);
+	ww_buf_release(&s->feed.member);
+	ww_buf_release(&s->feed.names);
+	ww_buf_release(&s->feed.dup_names);
+	free(s->feed.name_pos);
+	free(s->feed.dup_pos);
 	free(s);
 }
 
@@ -1336,6 +1351,27 @@ static int parse(ww_defset *s, ww_json_doc *doc, const char *file, unsigned firs
 	return invalid_from_last(s);
 }
 
+/* A member of the export shape that is not a kind. */
+static void unknown_member(ww_defset *s, const char *file, const char *key, size_t key_len,
+			   unsigned line, unsigned column)
+{
+	const char *h = ww_did_you_mean(key, kind_plurals, WW_KIND_COUNT);
+	ww_buf mb = WW_BUF_INIT, hb = WW_BUF_INIT, p = WW_BUF_INIT;
+
+	ww_buf_puts(&p, "/");
+	ww_buf_put(&p, key, key_len);
+	ww_buf_puts(&mb, "unknown member ");
+	put_quoted(&mb, key, key_len);
+	ww_buf_puts(&mb, " in the export; expected prizes, scratchers, tickets or stores");
+	if (h)
+		ww_buf_printf(&hb, "did you mean '%s'?", h);
+	ww_diags_add(&s->diags, s->opts.strict ? WW_SEV_ERROR : WW_SEV_WARNING, "unknown-field",
+		     file, line, column, p.ptr, h ? hb.ptr : NULL, mb.ptr);
+	ww_buf_release(&mb);
+	ww_buf_release(&hb);
+	ww_buf_release(&p);
+}
+
 int ww_defset_add_document(ww_defset *s, const char *file, const char *data, size_t len, int kind)
 {
 	ww_json_doc local = WW_JSON_DOC_INIT, *doc = &local;
@@ -1382,20 +1418,7 @@ int ww_defset_add_document(ww_defset *s, const char *file, const char *data, siz
 		ww_buf_puts(&p, "/");
 		ww_buf_put(&p, m->key, m->key_len);
 		if (k < 0 || strcmp(m->key, kind_plurals[k])) {
-			const char *h = ww_did_you_mean(m->key, kind_plurals, WW_KIND_COUNT);
-			ww_buf mb = WW_BUF_INIT;
-			ww_buf hb = WW_BUF_INIT;
-			ww_buf_puts(&mb, "unknown member ");
-			put_quoted(&mb, m->key, m->key_len);
-			ww_buf_puts(
-			    &mb, " in the export; expected prizes, scratchers, tickets or stores");
-			if (h)
-				ww_buf_printf(&hb, "did you mean '%s'?", h);
-			ww_diags_add(&s->diags, s->opts.strict ? WW_SEV_ERROR : WW_SEV_WARNING,
-				     "unknown-field", file, m->key_line, m->key_column, p.ptr,
-				     h ? hb.ptr : NULL, mb.ptr);
-			ww_buf_release(&mb);
-			ww_buf_release(&hb);
+			unknown_member(s, file, m->key, m->key_len, m->key_line, m->key_column);
 		} else if (m->type != WW_JSON_ARRAY) {
 			ww_defset_add_diag(s, WW_SEV_ERROR, "type", file, m->line, m->column, p.ptr,
 					   "%s is %s; expected an array", m->key,
@@ -1425,16 +1448,22 @@ int ww_defset_add_line(ww_defset *s, const char *file, unsigned line, const char
 }
 
 /* ---- Array files in pieces -------------------------------------------- */
-void ww_defset_feed_begin(ww_defset *s, const char *file, ww_kind kind)
+void ww_defset_feed_begin(ww_defset *s, const char *file, int kind)
 {
 	ww_json_reader r0 = WW_JSON_READER_INIT;
 	int k;
 
 	s->feed.active = 1;
 	s->feed.file = intern_file(s, file);
-	s->feed.kind = kind;
+	s->feed.kind = (ww_kind)kind;
 	s->feed.index = 0;
 	s->feed.reader = r0;
+	s->feed.reader.object = kind < 0 || kind >= WW_KIND_COUNT;
+	s->feed.member_kind = -1;
+	s->feed.nnames = 0;
+	s->feed.ndups = 0;
+	ww_buf_clear(&s->feed.names);
+	ww_buf_clear(&s->feed.dup_names);
 	for (k = 0; k < WW_KIND_COUNT; k++)
 		s->feed.ndefs[k] = s->ndefs[k];
 	s->feed.nrefs = s->nrefs;
@@ -1490,6 +1519,91 @@ void ww_defset_feed_abort(ww_defset *s)
 	ww_json_doc_release(&s->feed.doc);
 }
 
+/* A member of the export shape: what ww_defset_add_document does for it,
+ * its elements left to come. */
+static void feed_member(ww_defset *s)
+{
+	ww_json_reader *r = &s->feed.reader;
+	const char *name = s->feed.names.ptr;
+	size_t i;
+	int k;
+
+	s->feed.member_kind = -1;
+	s->feed.index = 0;
+	r->stream = 1; /* an array's elements one by one, used or not */
+	ww_buf_clear(&s->feed.member);
+	ww_buf_put(&s->feed.member, r->key, r->key_len);
+	for (i = 0; i < s->feed.nnames; i++, name += strlen(name) + 1) {
+		if (strlen(name) != r->key_len || memcmp(name, r->key, r->key_len))
+			continue;
+		if (s->feed.ndups == s->feed.dupcap) {
+			s->feed.dupcap = s->feed.dupcap ? s->feed.dupcap * 2 : 8;
+			s->feed.dup_pos = ww_xrealloc(
+			    s->feed.dup_pos, s->feed.dupcap * 4 * sizeof(*s->feed.dup_pos));
+		}
+		s->feed.dup_pos[4 * s->feed.ndups] = r->key_line;
+		s->feed.dup_pos[4 * s->feed.ndups + 1] = r->key_column;
+		s->feed.dup_pos[4 * s->feed.ndups + 2] = s->feed.name_pos[2 * i];
+		s->feed.dup_pos[4 * s->feed.ndups + 3] = s->feed.name_pos[2 * i + 1];
+		s->feed.ndups++;
+		ww_buf_put(&s->feed.dup_names, r->key, r->key_len);
+		ww_buf_putc(&s->feed.dup_names, '\0');
+		return;
+	}
+	if (s->feed.nnames == s->feed.poscap) {
+		s->feed.poscap = s->feed.poscap ? s->feed.poscap * 2 : 8;
+		s->feed.name_pos =
+		    ww_xrealloc(s->feed.name_pos, s->feed.poscap * 2 * sizeof(*s->feed.name_pos));
+	}
+	s->feed.name_pos[2 * s->feed.nnames] = r->key_line;
+	s->feed.name_pos[2 * s->feed.nnames + 1] = r->key_column;
+	s->feed.nnames++;
+	ww_buf_put(&s->feed.names, r->key, r->key_len);
+	ww_buf_putc(&s->feed.names, '\0');
+	k = ww_kind_parse(r->key);
+	if (k < 0 || strcmp(r->key, kind_plurals[k])) {
+		unknown_member(s, s->feed.file, r->key, r->key_len, r->key_line, r->key_column);
+		return;
+	}
+	s->feed.member_kind = k;
+}
+
+/* A member's value that is not an array. */
+static void feed_value(ww_defset *s, const ww_json *v)
+{
+	ww_buf p = WW_BUF_INIT;
+
+	if (s->feed.member_kind < 0)
+		return;
+	ww_buf_puts(&p, "/");
+	ww_buf_put(&p, s->feed.member.ptr, s->feed.member.len);
+	ww_defset_add_diag(s, WW_SEV_ERROR, "type", s->feed.file, v->line, v->column, p.ptr,
+			   "%s is %s; expected an array", ww_buf_cstr(&s->feed.member),
+			   json_type_name(v));
+	ww_buf_release(&p);
+}
+
+/* The duplicate member names of the export shape, as the whole parse
+ * reports them once the object is complete. */
+static void feed_duplicates(ww_defset *s, void *ctx)
+{
+	const char *name = s->feed.dup_names.ptr;
+	size_t i;
+
+	for (i = 0; i < s->feed.ndups; i++, name += strlen(name) + 1) {
+		ww_json m, first;
+		memset(&m, 0, sizeof(m));
+		memset(&first, 0, sizeof(first));
+		m.key = name;
+		m.key_len = strlen(name);
+		m.key_line = s->feed.dup_pos[4 * i];
+		m.key_column = s->feed.dup_pos[4 * i + 1];
+		first.key_line = s->feed.dup_pos[4 * i + 2];
+		first.key_column = s->feed.dup_pos[4 * i + 3];
+		on_duplicate(ctx, &m, &first);
+	}
+}
+
 int ww_defset_feed(ww_defset *s, const char *data, size_t len, int eof, size_t *used)
 {
 	size_t total = 0;
@@ -1505,9 +1619,27 @@ int ww_defset_feed(ww_defset *s, const char *data, size_t len, int eof, size_t *
 		rc = ww_json_read_next(&s->feed.reader, &s->feed.doc, data + total, len - total,
 				       eof, &n, &err, on_duplicate, ctx);
 		total += n;
+		if (s->feed.reader.closed && s->feed.ndups) {
+			/* a whole parse reports them as the object closes */
+			feed_duplicates(s, ctx);
+			s->feed.ndups = 0;
+		}
 		if (rc == WW_JSON_READ_ELEMENT) {
-			add_def(s, s->feed.kind, s->feed.doc.root, s->feed.file, "",
-				s->feed.index++);
+			if (!s->feed.reader.object)
+				add_def(s, s->feed.kind, s->feed.doc.root, s->feed.file, "",
+					s->feed.index++);
+			else if (s->feed.member_kind >= 0)
+				add_def(s, (ww_kind)s->feed.member_kind, s->feed.doc.root,
+					s->feed.file, kind_plurals[s->feed.member_kind],
+					s->feed.index++);
+			continue;
+		}
+		if (rc == WW_JSON_READ_MEMBER) {
+			feed_member(s);
+			continue;
+		}
+		if (rc == WW_JSON_READ_VALUE) {
+			feed_value(s, s->feed.doc.root);
 			continue;
 		}
 		*used = total;

@@ -82,19 +82,20 @@ void ww_defset_free(ww_defset *s);
  * read at all (the diagnostic says why). */
 int ww_defset_add_document(ww_defset *s, const char *file, const char *data, size_t len, int kind);
 /*
- * A JSON array of `kind` in pieces, so memory holds one element at a time,
+ * A JSON array of `kind` (the export shape when kind is not a ww_kind) in
+ * pieces, so memory holds one definition at a time,
  * not the file or its parse tree: ww_defset_feed_begin, then
  * ww_defset_feed with the bytes not yet used (`data`, `len`; `eof` when
  * the file has no more), dropping the `*used` first ones each time.
  * Returns 1 when it needs more bytes (give the rest again, with more), 0
- * when the file is done, 2 when the file is not an array (nothing was
+ * when the file is done, 2 when the file is not of that shape (nothing was
  * used or recorded: give the whole file to ww_defset_add_document), or
  * WW_EINVALID when the file is not valid JSON: then, as with
  * ww_defset_add_document, the diagnostic says why and none of the file's
  * definitions is kept. ww_defset_feed_abort forgets a file left half read
  * (a read error).
  */
-void ww_defset_feed_begin(ww_defset *s, const char *file, ww_kind kind);
+void ww_defset_feed_begin(ww_defset *s, const char *file, int kind);
 int ww_defset_feed(ww_defset *s, const char *data, size_t len, int eof, size_t *used);
 void ww_defset_feed_abort(ww_defset *s);
 /* One JSON Lines record of `kind` found at `file`:`line`. */

@@ -755,7 +755,19 @@ done:
 }
 
 /* ---- Reading an array element by element ------------------------------- */
-enum { R_START = 0, R_OPEN, R_FIRST, R_VALUE, R_NEXT, R_AFTER };
+enum {
+	R_START = 0,
+	R_OPEN,
+	R_FIRST,
+	R_VALUE,
+	R_NEXT,
+	R_AFTER,
+	O_FIRST,
+	O_KEY,
+	O_VALUE,
+	O_NEXT,
+	O_SEP
+};
 
 static const char bom[] = "\xef\xbb\xbf";
 
@@ -768,7 +780,7 @@ static const char bom[] = "\xef\xbb\xbf";
  * quote; anything else from its first byte up to a byte that ends numbers
  * and literals. 0 when the window ends first.
  */
-static int value_extent(const char *p, const char *end, const char **stop)
+static int value_extent(const char *p, const char *end, int depth0, const char **stop)
 {
 	size_t depth = 0;
 	int in_str = 0;
@@ -806,8 +818,8 @@ static int value_extent(const char *p, const char *end, const char **stop)
 		if (c == '"') {
 			in_str = 1;
 		} else if (c == '{' || c == '[') {
-			/* the element is at depth 1 of the document */
-			if (++depth >= WW_JSON_MAX_DEPTH) {
+			/* the value is at depth0 of the document */
+			if (++depth + (size_t)depth0 - 1 >= WW_JSON_MAX_DEPTH) {
 				*stop = p + 1;
 				return 1;
 			}
@@ -829,7 +841,7 @@ static int value_extent(const char *p, const char *end, const char **stop)
  * everything is as before the attempt, and value_extent decides. Saves a
  * scan of every element.
  */
-static int read_whole(parser *ps)
+static int read_whole(parser *ps, int depth)
 {
 	const char *p = ps->p, *line_start = ps->line_start;
 	unsigned line = ps->line;
@@ -839,7 +851,7 @@ static int read_whole(parser *ps)
 
 	ps->on_dup = NULL;
 	ps->dups = 0;
-	rc = parse_value(ps, &ps->doc->root, 1);
+	rc = parse_value(ps, &ps->doc->root, depth);
 	ps->on_dup = on_dup;
 	if (!rc && ps->p < ps->end && !ps->dups)
 		return 1;
@@ -878,10 +890,10 @@ static int read_step(ww_json_reader *r, parser *ps, int eof)
 				return fail_at(ps, ps->p, "json-empty",
 					       "no JSON value in the input; expected a value");
 			}
-			if (*ps->p != '[')
+			if (*ps->p != (r->object ? '{' : '['))
 				return WW_JSON_READ_NOT_ARRAY;
 			ps->p++;
-			r->state = R_FIRST;
+			r->state = r->object ? O_FIRST : R_FIRST;
 			continue;
 		case R_FIRST:
 			skip_ws(ps);
@@ -889,30 +901,125 @@ static int read_step(ww_json_reader *r, parser *ps, int eof)
 				return WW_JSON_READ_MORE;
 			if (ps->p < ps->end && *ps->p == ']') {
 				ps->p++;
-				r->state = R_AFTER;
+				r->state = r->in_member ? O_NEXT : R_AFTER;
 				continue;
 			}
 			r->state = R_VALUE;
 			continue;
-		case R_VALUE: {
+		case R_VALUE:
+		case O_VALUE: {
 			const char *stop = ps->end, *end = ps->end;
-			int rc;
+			int rc, depth = 1 + r->in_member;
 			skip_ws(ps);
-			if (!eof && read_whole(ps)) {
-				r->state = R_NEXT;
-				return WW_JSON_READ_ELEMENT;
+			if (r->state == O_VALUE) {
+				if (r->stream && ps->p < ps->end && *ps->p == '[') {
+					ps->p++;
+					r->in_member = 1;
+					r->state = R_FIRST;
+					continue;
+				}
+				depth = 1;
 			}
-			/* at the end of the input the window is the whole rest */
-			if (!eof && !value_extent(ps->p, ps->end, &stop))
-				return WW_JSON_READ_MORE;
-			ps->end = stop;
-			rc = parse_value(ps, &ps->doc->root, 1);
-			ps->end = end;
-			if (rc)
-				return -1;
+			if (!eof && read_whole(ps, depth)) {
+				rc = 0;
+			} else {
+				/* at the end of the input the window is the whole rest */
+				if (!eof && !value_extent(ps->p, ps->end, depth, &stop))
+					return WW_JSON_READ_MORE;
+				ps->end = stop;
+				rc = parse_value(ps, &ps->doc->root, depth);
+				ps->end = end;
+				if (rc)
+					return -1;
+			}
+			if (r->state == O_VALUE) {
+				r->state = O_NEXT;
+				return WW_JSON_READ_VALUE;
+			}
 			r->state = R_NEXT;
 			return WW_JSON_READ_ELEMENT;
 		}
+		case O_FIRST:
+			skip_ws(ps);
+			if (ps->p >= ps->end && !eof)
+				return WW_JSON_READ_MORE;
+			if (ps->p < ps->end && *ps->p == '}') {
+				ps->p++;
+				r->closed = 1;
+				r->state = R_AFTER;
+				continue;
+			}
+			r->state = O_KEY;
+			continue;
+		case O_KEY: {
+			/* the name, ':' and the value's first byte, or nothing yet */
+			const char *p, *line_start, *stop, *end = ps->end;
+			unsigned line;
+			size_t wide;
+			int rc;
+			skip_ws(ps); /* a window may have ended inside the whitespace */
+			p = ps->p;
+			line_start = ps->line_start;
+			line = ps->line;
+			wide = ps->wide;
+			if (ps->p >= ps->end && !eof)
+				return WW_JSON_READ_MORE;
+			if (ps->p >= ps->end || *ps->p != '"')
+				return fail_unexpected(ps, r->members
+							       ? "a member name in double quotes"
+							       : "a member name or '}'");
+			if (!value_extent(ps->p, ps->end, 1, &stop)) {
+				if (!eof)
+					return WW_JSON_READ_MORE;
+				stop = ps->end;
+			}
+			r->key_line = ps->line;
+			r->key_column = column_at(ps, ps->p);
+			ps->end = stop;
+			rc = parse_string(ps, &r->key, &r->key_len);
+			ps->end = end;
+			if (rc)
+				return -1;
+			skip_ws(ps);
+			if (ps->p < ps->end && *ps->p == ':') {
+				ps->p++;
+				skip_ws(ps);
+				if (ps->p < ps->end || eof) {
+					r->stream = 0;
+					r->state = O_VALUE;
+					return WW_JSON_READ_MEMBER;
+				}
+			} else if (ps->p < ps->end || eof) {
+				return fail_unexpected(ps, "':' after the member name");
+			}
+			ps->p = p;
+			ps->line_start = line_start;
+			ps->line = line;
+			ps->wide = wide;
+			return WW_JSON_READ_MORE;
+		}
+		case O_NEXT:
+			r->in_member = 0;
+			r->members++;
+			r->state = O_SEP;
+			continue;
+		case O_SEP:
+			skip_ws(ps);
+			if (ps->p >= ps->end && !eof)
+				return WW_JSON_READ_MORE;
+			if (ps->p < ps->end && *ps->p == ',') {
+				ps->p++;
+				skip_ws(ps);
+				r->state = O_KEY;
+				continue;
+			}
+			if (ps->p < ps->end && *ps->p == '}') {
+				ps->p++;
+				r->closed = 1;
+				r->state = R_AFTER;
+				continue;
+			}
+			return fail_unexpected(ps, "',' or '}'");
 		case R_NEXT:
 			skip_ws(ps);
 			if (ps->p >= ps->end && !eof)
@@ -924,7 +1031,7 @@ static int read_step(ww_json_reader *r, parser *ps, int eof)
 			}
 			if (ps->p < ps->end && *ps->p == ']') {
 				ps->p++;
-				r->state = R_AFTER;
+				r->state = r->in_member ? O_NEXT : R_AFTER;
 				continue;
 			}
 			return fail_unexpected(ps, "',' or ']'");

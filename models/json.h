@@ -77,24 +77,44 @@ void ww_json_doc_release(ww_json_doc *doc);
  * A top-level array read one element at a time from a window of the input
  * that the caller slides and refills, so a file of any size needs memory
  * for one element. Positions, errors and duplicate-member callbacks are
- * exactly those ww_json_parse gives for the whole input.
+ * exactly those ww_json_parse gives for the whole input, except for the
+ * names of a top-level object's members, which the caller checks (it sees
+ * each one).
+ *
+ * With `object` set, the top level must be an object: each member gives
+ * WW_JSON_READ_MEMBER, then its value as elements (an array, when the
+ * caller set `stream`) or as one WW_JSON_READ_VALUE.
  */
 typedef struct {
 	unsigned line; /* of the first byte not yet used */
 	size_t col;    /* characters before it on its line */
 	int state;
+	int object; /* the top level is an object (else an array) */
+	/* Object: the member just read (WW_JSON_READ_MEMBER; `key` is valid
+	 * until the next call), and whether the caller wants an array value
+	 * element by element (1) or whole (0). */
+	const char *key;
+	size_t key_len;
+	unsigned key_line, key_column;
+	int stream;
+	int in_member;	/* reading a member's array */
+	size_t members; /* members read */
+	int closed;	/* the object is complete (what may follow is not) */
 } ww_json_reader;
 
 #define WW_JSON_READER_INIT                                                                        \
 	{                                                                                          \
-		1, 0, 0                                                                            \
+		1, 0, 0, 0, NULL, 0, 0, 0, 0, 0, 0, 0                                              \
 	}
 
 enum {
 	WW_JSON_READ_MORE = 0,	/* give the unused bytes again, with more (or eof) */
 	WW_JSON_READ_ELEMENT,	/* doc->root is the next element */
 	WW_JSON_READ_END,	/* the array is closed and only whitespace follows */
-	WW_JSON_READ_NOT_ARRAY, /* the input is not an array: nothing was used */
+	WW_JSON_READ_NOT_ARRAY, /* the input is not an array (or, with `object`,
+				   not an object): nothing was used */
+	WW_JSON_READ_MEMBER,	/* object: r->key is the next member's name */
+	WW_JSON_READ_VALUE,	/* object: doc->root is that member's whole value */
 };
 
 /*

@@ -554,6 +554,64 @@ static void test_defs_canonical_numbers_equal_num_format(void **state)
 	}
 }
 
+/* The export shape fed in pieces records what the whole document does:
+ * unknown, duplicate and wrongly typed members, and a file broken after
+ * some definitions. */
+static void test_defs_feed_export_in_pieces_equals_whole_document(void **state)
+{
+	static const char body[] =
+	    "{\"prize\": [1],\n \"prizes\": [{\"id\":\"p1\",\"name\":\"P\",\"value\":\"v\","
+	    "\"emoji\":\"x\",\"zz\":1}, {\"id\":\"p1\",\"id\":2}],\n \"stores\": null,\n"
+	    " \"prizes\": [{\"id\":\"p2\",\"q\":{\"a\":1,\"a\":2}}],\n \"tickets\": [\n  "
+	    "{\"id\":\"t1\",\"prizeConfigs\":[{\"prizeId\":\"p1\",\"weight\":1},"
+	    "{\"prizeId\":\"p3\",\"weight\":0}]}]";
+	const char *tails[] = {"}", "}\n", "} x", ",", ", \"x\": {\"a\":1,\"a\":1}}", ""};
+	size_t i, step;
+
+	(void)state;
+	for (i = 0; i < sizeof(tails) / sizeof(tails[0]); i++) {
+		ww_buf doc = WW_BUF_INIT, want = WW_BUF_INIT;
+		ww_buf_printf(&doc, "%s%s", body, tails[i]);
+		for (step = 0; step < doc.len + 2; step += step < 40 ? 1 : 53) {
+			ww_defs_options o = { 0, 1 };
+			ww_defset *s = ww_defset_new(&o);
+			ww_buf got = WW_BUF_INIT;
+			size_t k, j;
+			if (!step) {
+				ww_defset_add_document(s, "e.json", doc.ptr, doc.len, -1);
+			} else {
+				size_t start = 0, have = 0, used;
+				int r;
+				ww_defset_feed_begin(s, "e.json", -1);
+				do {
+					have = have + step < doc.len ? have + step : doc.len;
+					r = ww_defset_feed(s, doc.ptr + start, have - start,
+							   have == doc.len, &used);
+					start += used;
+				} while (r == 1);
+				if (r == 2)
+					ww_defset_add_document(s, "e.json", doc.ptr, doc.len, -1);
+			}
+			ww_defset_finish(s);
+			ww_diags_format(&got, ww_defset_diags(s), "text", 0);
+			for (k = 0; k < WW_KIND_COUNT; k++)
+				for (j = 0; j < ww_defset_count(s, (ww_kind)k); j++) {
+					ww_def_canonical(ww_defset_get(s, (ww_kind)k, j), &got);
+					ww_buf_putc(&got, '\n');
+				}
+			if (!step)
+				ww_buf_put(&want, got.ptr, got.len);
+			else if (strcmp(ww_buf_cstr(&got), ww_buf_cstr(&want)))
+				fail_msg("tail '%s' in steps of %zu:\n%swant\n%s", tails[i], step,
+					 ww_buf_cstr(&got), ww_buf_cstr(&want));
+			ww_buf_release(&got);
+			ww_defset_free(s);
+		}
+		ww_buf_release(&doc);
+		ww_buf_release(&want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -570,6 +628,7 @@ int main(void)
 		cmocka_unit_test(test_defs_marshal_from_canonical_text),
 		cmocka_unit_test(test_defs_feed_in_pieces_equals_whole_document),
 		cmocka_unit_test(test_defs_canonical_numbers_equal_num_format),
+		cmocka_unit_test(test_defs_feed_export_in_pieces_equals_whole_document),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -321,6 +321,111 @@ static void test_json_reader_equals_whole_parse(void **state)
 	}
 }
 
+/* The same for a top-level object whose members' arrays are read element
+ * by element: members, elements and values, or the error. */
+static void read_object_in_steps(const char *s, size_t len, size_t step, ww_buf *out)
+{
+	ww_json_reader r = WW_JSON_READER_INIT;
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	size_t start = 0, have = 0;
+
+	r.object = 1;
+	for (;;) {
+		ww_json_error err;
+		size_t used = 0;
+		int eof, rc;
+
+		have = have + step < len ? have + step : len;
+		eof = have == len;
+		rc = ww_json_read_next(&r, &doc, s + start, have - start, eof, &used, &err, NULL,
+				       NULL);
+		start += used;
+		if (rc == WW_JSON_READ_MORE)
+			continue;
+		have = start;
+		if (rc == WW_JSON_READ_MEMBER) {
+			ww_buf_printf(out, "member %.*s %u:%u\n", (int)r.key_len, r.key, r.key_line,
+				      r.key_column);
+			r.stream = 1;
+		} else if (rc == WW_JSON_READ_ELEMENT || rc == WW_JSON_READ_VALUE) {
+			ww_buf_printf(out, "%s %d %u:%u\n", rc == WW_JSON_READ_VALUE ? "value" : " el",
+				      doc.root->type, doc.root->line, doc.root->column);
+		} else {
+			if (rc < 0) {
+				ww_buf_clear(out);
+				ww_buf_printf(out, "%s %u:%u %s\n", err.code, err.line, err.column,
+					      err.message);
+			} else {
+				ww_buf_puts(out, rc == WW_JSON_READ_END ? "end\n" : "not an object\n");
+			}
+			break;
+		}
+	}
+	ww_json_doc_release(&doc);
+}
+
+static void parse_object_whole(const char *s, size_t len, ww_buf *out)
+{
+	ww_json_doc doc = WW_JSON_DOC_INIT;
+	ww_json_error err;
+	const ww_json *m, *e;
+
+	if (ww_json_parse(&doc, s, len, 1, &err, NULL, NULL)) {
+		ww_buf_printf(out, "%s %u:%u %s\n", err.code, err.line, err.column, err.message);
+		return;
+	}
+	if (doc.root->type != WW_JSON_OBJECT) {
+		ww_buf_puts(out, "not an object\n");
+	} else {
+		for (m = doc.root->child; m; m = m->next) {
+			ww_buf_printf(out, "member %s %u:%u\n", m->key, m->key_line, m->key_column);
+			if (m->type != WW_JSON_ARRAY) {
+				ww_buf_printf(out, "value %d %u:%u\n", m->type, m->line, m->column);
+				continue;
+			}
+			for (e = m->child; e; e = e->next)
+				ww_buf_printf(out, " el %d %u:%u\n", e->type, e->line, e->column);
+		}
+		ww_buf_puts(out, "end\n");
+	}
+	ww_json_doc_release(&doc);
+}
+
+static void test_json_reader_object_equals_whole_parse(void **state)
+{
+	static const char *const docs[] = {
+	    "{\"a\": [1, {\"b\": 2}], \"c\" : null ,\n \"d\":[], \"a\": [\"x\"]}",
+	    "\xef\xbb\xbf {\n  \"\xc3\xa9\": [ {\"k\": \"\xf0\x9f\xaa\x99\"} ] }\n",
+	    "{}", "{ }x", "{\"a\"}", "{\"a\" 1}", "{\"a\":}", "{\"a\":1,}", "{\"a\":1 \"b\":2}",
+	    "{\"a\":[1,]}", "{\"a\":[1 2]}", "{1:2}", "{", "{\"a\":[", "{\"a", "{\"a\":[{}]}}",
+	    "{\"a\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+	    "[1]", "", "{\"a\\u0062\": [true], \"\\\"\": false}", "{\"a\":[1]\n\n,\n\n\"b\"\n:\n[2]}",
+	};
+	size_t i, step;
+
+	(void)state;
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		size_t len = strlen(docs[i]);
+		ww_buf want = WW_BUF_INIT;
+
+		parse_object_whole(docs[i], len, &want);
+		for (step = 1; step <= len + 1; step++) {
+			ww_buf got = WW_BUF_INIT;
+			read_object_in_steps(docs[i], len, step, &got);
+			if (!strcmp(ww_buf_cstr(&got), "not an object\n")) {
+				/* callers parse the whole input then */
+				ww_buf_clear(&got);
+				parse_object_whole(docs[i], len, &got);
+			}
+			if (strcmp(ww_buf_cstr(&got), ww_buf_cstr(&want)))
+				fail_msg("%s in steps of %zu:\n%swant\n%s", docs[i], step,
+					 ww_buf_cstr(&got), ww_buf_cstr(&want));
+			ww_buf_release(&got);
+		}
+		ww_buf_release(&want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -333,6 +438,7 @@ int main(void)
 		cmocka_unit_test(test_json_number_fast_path_exact),
 		cmocka_unit_test(test_json_rejects),
 		cmocka_unit_test(test_json_reader_equals_whole_parse),
+		cmocka_unit_test(test_json_reader_object_equals_whole_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
