@@ -14,8 +14,9 @@
  *
  * - *.json: the frontend export shape ({"prizes": [...], ...}) unless the
  *   file's stem names a kind (prizes.json, ticket.json, ...) or a kind is
- *   forced, then a JSON array of that kind, read as a stream one element at
- *   a time (WW_SOURCE_CHUNK).
+ *   forced, then a JSON array of that kind. Either is read as a stream, one
+ *   definition at a time, in chunks of WW_SOURCE_CHUNK, so memory does not
+ *   grow with the file; diagnostics are those of parsing the file whole.
  * - *.jsonl / *.ndjson: JSON Lines, one definition per line, kind from the
  *   stem or forced; read as a stream with a bounded line buffer
  *   (WW_SOURCE_MAX_LINE), so memory does not grow with the file.
