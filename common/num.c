@@ -61,7 +61,7 @@ static int put_integer(char *out, double x)
 int ww_num_format(double x, char out[32])
 {
 	char d[24];
-	int k, n, len = 0, i;
+	int k, n, len = 0;
 
 	if (isnan(x))
 		return snprintf(out, 32, "NaN");
@@ -80,32 +80,39 @@ int ww_num_format(double x, char out[32])
 		return len;
 	}
 	k = shortest_digits(x, d, &n);
+	return len + ww_num_layout(out + len, d, k, n);
+}
+
+int ww_num_layout(char *out, const char *d, int k, int n)
+{
+	int len = 0, i;
+
 	if (k <= n && n <= 21) {
-		memcpy(out + len, d, k);
-		len += k;
+		memcpy(out, d, (size_t)k);
+		len = k;
 		for (i = 0; i < n - k; i++)
 			out[len++] = '0';
 	} else if (0 < n && n <= 21) {
-		memcpy(out + len, d, n);
-		len += n;
+		memcpy(out, d, (size_t)n);
+		len = n;
 		out[len++] = '.';
-		memcpy(out + len, d + n, k - n);
+		memcpy(out + len, d + n, (size_t)(k - n));
 		len += k - n;
 	} else if (-6 < n && n <= 0) {
 		out[len++] = '0';
 		out[len++] = '.';
 		for (i = 0; i < -n; i++)
 			out[len++] = '0';
-		memcpy(out + len, d, k);
+		memcpy(out + len, d, (size_t)k);
 		len += k;
 	} else {
 		out[len++] = d[0];
 		if (k > 1) {
 			out[len++] = '.';
-			memcpy(out + len, d + 1, k - 1);
+			memcpy(out + len, d + 1, (size_t)(k - 1));
 			len += k - 1;
 		}
-		len += snprintf(out + len, 32 - len, "e%c%d", n - 1 < 0 ? '-' : '+',
+		len += snprintf(out + len, (size_t)(31 - len), "e%c%d", n - 1 < 0 ? '-' : '+',
 				n - 1 < 0 ? 1 - n : n - 1);
 		return len;
 	}

@@ -15,6 +15,13 @@
  * (they never come from JSON). Returns the length. */
 int ww_num_format(double x, char out[32]);
 
+/* The layout step alone: `k` significant digits `d` (no trailing zeros)
+ * times 10^(n-k), written as Number::toString lays them out, without the
+ * sign (callers that know the digits already, e.g. from a number's own
+ * text, skip the shortest-digits search). At most 30 bytes with the NUL
+ * for k <= 17. Returns the length. */
+int ww_num_layout(char *out, const char *d, int k, int n);
+
 /* Parse decimal text (JSON or DynamoDB N form) into `*out`. Returns 0, or
  * -1 when the text is not a number or does not fit a double (overflow, or a
  * non-zero value that rounds to zero). */

@@ -6,6 +6,7 @@
 #include <sys/time.h>
 
 #include "common/error.h"
+#include "models/json.h"
 
 int ww_item_build(ww_av *out, const ww_layout *l, ww_kind k, const char *id, const ww_av *fields,
 		  const char *hash, const ww_item_meta *meta, const ww_item_prev *prev)
@@ -129,27 +130,6 @@ static void put(scan *x, const char *s, size_t n)
  * copy of a few constant bytes inlines. */
 #define PUTLIT(x, lit) put((x), (lit), sizeof(lit) - 1)
 
-static int hexval(const char *p, unsigned *cp)
-{
-	unsigned v = 0;
-	int i;
-
-	for (i = 0; i < 4; i++) {
-		char c = p[i];
-		v <<= 4;
-		if (c >= '0' && c <= '9')
-			v |= (unsigned)(c - '0');
-		else if (c >= 'a' && c <= 'f')
-			v |= (unsigned)(c - 'a' + 10);
-		else if (c >= 'A' && c <= 'F')
-			v |= (unsigned)(c - 'A' + 10);
-		else
-			return -1;
-	}
-	*cp = v;
-	return 0;
-}
-
 /* The end of a run of bytes that need no look (not a quote, backslash or
  * control byte), eight at a time: most of an item's text is such runs. */
 static const char *plain_run(const char *p, const char *end)
@@ -208,14 +188,14 @@ static int string_span(scan *x, const char **raw, size_t *rawlen, size_t *declen
 		default:
 			return -1;
 		}
-		if (x->end - p < 6 || hexval(p + 2, &cp))
+		if (x->end - p < 6 || ww_json_hex4(p + 2, &cp))
 			return -1;
 		p += 6;
 		if (cp >= 0xDC00 && cp <= 0xDFFF)
 			return -1;
 		if (cp >= 0xD800 && cp <= 0xDBFF) {
-			if (x->end - p < 6 || p[0] != '\\' || p[1] != 'u' || hexval(p + 2, &lo) ||
-			    lo < 0xDC00 || lo > 0xDFFF)
+			if (x->end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
+			    ww_json_hex4(p + 2, &lo) || lo < 0xDC00 || lo > 0xDFFF)
 				return -1;
 			p += 6;
 			n += 4;
@@ -230,81 +210,6 @@ static int string_span(scan *x, const char **raw, size_t *rawlen, size_t *declen
 	*declen = n;
 	x->p = p + 1;
 	return 0;
-}
-
-static void put_utf8(ww_buf *b, unsigned cp)
-{
-	char u[4];
-	size_t n;
-
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	ww_buf_put(b, u, n);
-}
-
-/* Decode a span string_span accepted (so every escape is well formed). */
-static void decode(ww_buf *b, const char *raw, size_t len)
-{
-	size_t i = 0, start = 0;
-	unsigned cp, lo;
-
-	while (i < len) {
-		if (raw[i] != '\\') {
-			i++;
-			continue;
-		}
-		ww_buf_put(b, raw + start, i - start);
-		switch (raw[i + 1]) {
-		case 'b':
-			ww_buf_putc(b, '\b');
-			break;
-		case 'f':
-			ww_buf_putc(b, '\f');
-			break;
-		case 'n':
-			ww_buf_putc(b, '\n');
-			break;
-		case 'r':
-			ww_buf_putc(b, '\r');
-			break;
-		case 't':
-			ww_buf_putc(b, '\t');
-			break;
-		case 'u':
-			hexval(raw + i + 2, &cp);
-			if (cp >= 0xD800 && cp <= 0xDBFF) {
-				hexval(raw + i + 8, &lo);
-				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
-				i += 6;
-			}
-			put_utf8(b, cp);
-			i += 4;
-			break;
-		default: /* " \ / */
-			ww_buf_putc(b, raw[i + 1]);
-			break;
-		}
-		i += 2;
-		start = i;
-	}
-	ww_buf_put(b, raw + start, len - start);
 }
 
 static int literal(scan *x, const char *word)
@@ -542,7 +447,7 @@ static int item_text(scan *x, size_t *size, const ww_layout *l, ww_kind k, const
 			fname = local;
 		} else {
 			ww_buf_clear(&name);
-			decode(&name, raw, rawlen);
+			ww_json_unescape(&name, raw, rawlen);
 			fname = ww_buf_cstr(&name);
 		}
 		if (ww_layout_is_reserved(l, k, fname)) {
@@ -658,7 +563,7 @@ static int parse_value(scan *x, ww_av *out, ww_buf *tmp)
 					return -1;
 				x->p++;
 				ww_buf_clear(tmp);
-				decode(tmp, s, len);
+				ww_json_unescape(tmp, s, len);
 				v = ww_av_map_add(out, ww_buf_cstr(tmp));
 			} else {
 				v = ww_av_list_add(out);
@@ -675,7 +580,7 @@ static int parse_value(scan *x, ww_av *out, ww_buf *tmp)
 		if (string_span(x, &s, &len, &declen))
 			return -1;
 		ww_buf_clear(tmp);
-		decode(tmp, s, len);
+		ww_json_unescape(tmp, s, len);
 		ww_av_set_s(out, tmp->ptr ? tmp->ptr : "", tmp->len);
 		return 0;
 	case 't':

@@ -2018,47 +2018,13 @@ static void marshal_value(const ww_json *v, const ww_field *f, ww_av *out)
  * after its closing quote. */
 static const char *canon_string(const char *p, ww_buf *b)
 {
-	ww_buf_clear(b);
-	p++;
-	for (;;) {
-		const char *q = p;
-		unsigned v = 0;
-		int i;
+	const char *q = ++p;
 
-		while (*q != '"' && *q != '\\')
-			q++;
-		ww_buf_put(b, p, (size_t)(q - p));
-		if (*q == '"')
-			return q + 1;
-		p = q + 2;
-		switch (q[1]) {
-		case 'n':
-			ww_buf_putc(b, '\n');
-			break;
-		case 'r':
-			ww_buf_putc(b, '\r');
-			break;
-		case 't':
-			ww_buf_putc(b, '\t');
-			break;
-		case 'b':
-			ww_buf_putc(b, '\b');
-			break;
-		case 'f':
-			ww_buf_putc(b, '\f');
-			break;
-		case 'u':
-			for (i = 2; i < 6; i++)
-				v = v << 4 |
-				    (unsigned)(q[i] <= '9' ? q[i] - '0' : (q[i] | 0x20) - 'a' + 10);
-			ww_buf_putc(b, (char)v);
-			p = q + 6;
-			break;
-		default: /* '"', '\\' */
-			ww_buf_putc(b, q[1]);
-			break;
-		}
-	}
+	while (*q != '"')
+		q += *q == '\\' ? 2 : 1;
+	ww_buf_clear(b);
+	ww_json_unescape(b, p, (size_t)(q - p));
+	return q + 1;
 }
 
 /* Members of the container whose first member is at `p`, for one
@@ -2352,7 +2318,7 @@ static int canon_number(const ww_json *v, char out[32])
 {
 	const char *p = v->text, *end = v->text + v->text_len;
 	char d[48];
-	int k = 0, len = 0, i, n, intlen = 0, pos = 0, first = -1, point = 0;
+	int k = 0, len = 0, n, intlen = 0, pos = 0, first = -1, point = 0;
 	long e = 0;
 
 	if (!p || v->digits > 15 || !(fabs(v->num) >= DBL_MIN) || isinf(v->num))
@@ -2393,36 +2359,7 @@ static int canon_number(const ww_json *v, char out[32])
 	n = intlen - first + (int)e;
 	if (v->num < 0)
 		out[len++] = '-';
-	if (k <= n && n <= 21) {
-		memcpy(out + len, d, (size_t)k);
-		len += k;
-		for (i = 0; i < n - k; i++)
-			out[len++] = '0';
-	} else if (0 < n && n <= 21) {
-		memcpy(out + len, d, (size_t)n);
-		len += n;
-		out[len++] = '.';
-		memcpy(out + len, d + n, (size_t)(k - n));
-		len += k - n;
-	} else if (-6 < n && n <= 0) {
-		out[len++] = '0';
-		out[len++] = '.';
-		for (i = 0; i < -n; i++)
-			out[len++] = '0';
-		memcpy(out + len, d, (size_t)k);
-		len += k;
-	} else {
-		out[len++] = d[0];
-		if (k > 1) {
-			out[len++] = '.';
-			memcpy(out + len, d + 1, (size_t)(k - 1));
-			len += k - 1;
-		}
-		len += snprintf(out + len, (size_t)(32 - len), "e%c%d", n - 1 < 0 ? '-' : '+',
-				n - 1 < 0 ? 1 - n : n - 1);
-	}
-	out[len] = '\0';
-	return len;
+	return len + ww_num_layout(out + len, d, k, n);
 }
 
 static void canon_json_value(ww_buf *out, const ww_json *v, const ww_field *f)

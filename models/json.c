@@ -231,7 +231,7 @@ static void put_utf8(ww_buf *b, unsigned cp)
 	}
 }
 
-static int hex4(const char *p, unsigned *out)
+int ww_json_hex4(const char *p, unsigned *out)
 {
 	unsigned v = 0;
 	int i;
@@ -250,6 +250,53 @@ static int hex4(const char *p, unsigned *out)
 	}
 	*out = v;
 	return 0;
+}
+
+void ww_json_unescape(ww_buf *b, const char *raw, size_t len)
+{
+	size_t i = 0, start = 0;
+	unsigned cp, lo;
+
+	while (i < len) {
+		if (raw[i] != '\\') {
+			i++;
+			continue;
+		}
+		ww_buf_put(b, raw + start, i - start);
+		switch (raw[i + 1]) {
+		case 'b':
+			ww_buf_putc(b, '\b');
+			break;
+		case 'f':
+			ww_buf_putc(b, '\f');
+			break;
+		case 'n':
+			ww_buf_putc(b, '\n');
+			break;
+		case 'r':
+			ww_buf_putc(b, '\r');
+			break;
+		case 't':
+			ww_buf_putc(b, '\t');
+			break;
+		case 'u':
+			ww_json_hex4(raw + i + 2, &cp);
+			if (cp >= 0xD800 && cp <= 0xDBFF) {
+				ww_json_hex4(raw + i + 8, &lo);
+				cp = 0x10000 + ((cp - 0xD800) << 10) + (lo - 0xDC00);
+				i += 6;
+			}
+			put_utf8(b, cp);
+			i += 4;
+			break;
+		default: /* " \ / */
+			ww_buf_putc(b, raw[i + 1]);
+			break;
+		}
+		i += 2;
+		start = i;
+	}
+	ww_buf_put(b, raw + start, len - start);
 }
 
 /* A string at ps->p (the opening quote). Stores the decoded text. */
@@ -361,7 +408,7 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 					       "invalid escape '\\%c' in a string",
 					       p[1] >= 0x20 && p[1] < 0x7f ? p[1] : '?');
 			}
-			if (end - p < 6 || hex4(p + 2, &cp)) {
+			if (end - p < 6 || ww_json_hex4(p + 2, &cp)) {
 				ps->p = p;
 				return fail_at(ps, p, "json-syntax",
 					       "invalid \\u escape; expected four hex digits");
@@ -369,7 +416,7 @@ static int parse_string(parser *ps, const char **out, size_t *out_len)
 			p += 6;
 			if (cp >= 0xd800 && cp <= 0xdbff) {
 				if (end - p < 6 || p[0] != '\\' || p[1] != 'u' ||
-				    hex4(p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff) {
+				    ww_json_hex4(p + 2, &lo) || lo < 0xdc00 || lo > 0xdfff) {
 					ps->p = esc;
 					return fail_at(ps, esc, "json-utf8",
 						       "lone surrogate \\u%04x in a string", cp);

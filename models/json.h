@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 
+#include "common/buf.h"
+
 /*
  * wwseed's own JSON reader (RFC 8259), built for diagnostics: every value
  * and member name carries its line and column (1-based; columns count
@@ -134,5 +136,12 @@ size_t ww_json_doc_size(const ww_json_doc *doc);
 
 /* Allocate from the document's arena (8-byte aligned, never NULL). */
 void *ww_json_alloc(ww_json_doc *doc, size_t n);
+
+/* For JSON text already known to be well formed (canonical text, a span a
+ * scanner accepted): the value of the four hex digits at `p` (0, or -1 when
+ * one is not a hex digit), and a string's contents (between the quotes)
+ * with every escape decoded, surrogate pairs to UTF-8, appended to `out`. */
+int ww_json_hex4(const char *p, unsigned *out);
+void ww_json_unescape(ww_buf *out, const char *raw, size_t len);
 
 #endif
