@@ -286,8 +286,7 @@ int ww_engine_import(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const w
 	meta.now = written_at;
 	if ((rc = ww_engine_plan(e, ddb, &meta)) < 0)
 		goto done;
-	ww_report_plan_text(&text, &e->plan, &e->tables, o->prune, o->show_unchanged, o->color);
-	fputs(ww_buf_cstr(&text), out);
+	ww_report_plan_print(out, &e->plan, o->prune, o->show_unchanged, o->color);
 	fflush(out);
 	if (!ww_engine_has_changes(e, o->prune))
 		fprintf(out, "No changes: the tables match the definitions.\n");

@@ -54,16 +54,21 @@ void ww_report_plan_line(ww_buf *out, const ww_plan *p, int prune)
 	ww_buf_printf(out, "; %u WCU", n.wcu);
 }
 
-void ww_report_plan_text(ww_buf *out, const ww_plan *p, const ww_tables *t, int prune,
-			 int show_unchanged, int color)
+/* With `f`, the text goes to `f` whenever `out` holds 64 KiB: a plan of
+ * 100,000 creates is ~4 MB of text, not worth holding next to the plan. */
+static void plan_text(ww_buf *out, FILE *f, const ww_plan *p, int prune, int show_unchanged,
+		      int color)
 {
 	const char *reset = paint(color, "\033[0m");
 	size_t i;
 	int any = 0;
 
-	(void)t;
 	for (i = 0; i < p->n; i++) {
 		const ww_change *c = &p->items[i];
+		if (f && out->len >= 65536) {
+			fwrite(out->ptr, 1, out->len, f);
+			ww_buf_clear(out);
+		}
 		const char *kind = ww_kind_name(c->kind);
 		switch (c->type) {
 		case WW_CHANGE_CREATE:
@@ -97,6 +102,23 @@ void ww_report_plan_text(ww_buf *out, const ww_plan *p, const ww_tables *t, int 
 		ww_buf_putc(out, '\n');
 	ww_report_plan_line(out, p, prune);
 	ww_buf_putc(out, '\n');
+}
+
+void ww_report_plan_text(ww_buf *out, const ww_plan *p, const ww_tables *t, int prune,
+			 int show_unchanged, int color)
+{
+	(void)t;
+	plan_text(out, NULL, p, prune, show_unchanged, color);
+}
+
+void ww_report_plan_print(FILE *f, const ww_plan *p, int prune, int show_unchanged, int color)
+{
+	ww_buf out = WW_BUF_INIT;
+
+	plan_text(&out, f, p, prune, show_unchanged, color);
+	if (out.len)
+		fwrite(out.ptr, 1, out.len, f);
+	ww_buf_release(&out);
 }
 
 static void change_json(ww_buf *out, const ww_change *c, const ww_tables *t, int with_outcome)

@@ -1,6 +1,8 @@
 #ifndef WW_MIGRATE_REPORT_H
 #define WW_MIGRATE_REPORT_H
 
+#include <stdio.h>
+
 #include "aws/ddb.h"
 #include "common/buf.h"
 #include "migrate/apply.h"
@@ -19,6 +21,8 @@
  * `prune` says whether orphans will be deleted. */
 void ww_report_plan_text(ww_buf *out, const ww_plan *p, const ww_tables *t, int prune,
 			 int show_unchanged, int color);
+/* The same text written to `f` as it is made, a piece at a time. */
+void ww_report_plan_print(FILE *f, const ww_plan *p, int prune, int show_unchanged, int color);
 /* The "Plan: 2 to create, 1 to update, 0 to delete, 27 unchanged; 3 WCU"
  * line (no newline). */
 void ww_report_plan_line(ww_buf *out, const ww_plan *p, int prune);
