@@ -92,6 +92,7 @@ int ww_apply_condition(const ww_plan *p, const ww_change *c, ww_on_conflict mode
 		       ww_av *names, ww_av *values)
 {
 	const ww_layout *l = p->layout;
+	const char *remote_hash = ww_change_remote_hash(c);
 	char num[32];
 
 	ww_buf_clear(cond);
@@ -102,10 +103,9 @@ int ww_apply_condition(const ww_plan *p, const ww_change *c, ww_on_conflict mode
 		add_name(names, "#m", "managedBy");
 		ww_av_set_s(ww_av_map_add(values, ":m"), "wwseed", 6);
 		and(cond, "#w.#m = :m");
-		if (c->remote_hash) {
+		if (remote_hash) {
 			add_name(names, "#h", "hash");
-			ww_av_set_s(ww_av_map_add(values, ":h"), c->remote_hash,
-				    strlen(c->remote_hash));
+			ww_av_set_s(ww_av_map_add(values, ":h"), remote_hash, strlen(remote_hash));
 			and(cond, "#w.#h = :h");
 		}
 		return 1;
@@ -119,9 +119,9 @@ int ww_apply_condition(const ww_plan *p, const ww_change *c, ww_on_conflict mode
 	}
 	and(cond, "attribute_exists(#k)");
 	add_name(names, "#w", WW_META_ATTR);
-	if (c->remote_hash) {
+	if (remote_hash) {
 		add_name(names, "#h", "hash");
-		ww_av_set_s(ww_av_map_add(values, ":h"), c->remote_hash, strlen(c->remote_hash));
+		ww_av_set_s(ww_av_map_add(values, ":h"), remote_hash, strlen(remote_hash));
 		and(cond, "#w.#h = :h");
 	} else {
 		and(cond, "attribute_not_exists(#w)");

@@ -9,6 +9,16 @@
 
 #define TABLE_TAG "_table"
 
+static void index_release(ww_plan *p);
+
+/* The remote strings of every change, in blocks freed with the plan: one
+ * malloc each would cost twice their bytes for 100,000 timestamps. */
+struct ww_plan_text {
+	struct ww_plan_text *prev;
+	size_t used, cap;
+	char data[];
+};
+
 void ww_plan_init(ww_plan *p, const ww_layout *layout)
 {
 	memset(p, 0, sizeof(*p));
@@ -20,12 +30,14 @@ static void change_release(ww_change *c)
 {
 	size_t i;
 
-	free(c->id_owned);
-	free(c->table_owned);
-	free(c->canon_owned);
-	free(c->remote_hash);
-	free(c->remote_created);
-	free(c->remote_updated);
+	/* Owned only where `owned` says so: the casts drop a const the
+	 * borrowed case needs. */
+	if (c->owned & WW_CHANGE_OWN_ID)
+		free((char *)(uintptr_t)c->id);
+	if (c->owned & WW_CHANGE_OWN_TABLE)
+		free((char *)(uintptr_t)c->table);
+	if (c->owned & WW_CHANGE_OWN_CANON)
+		free((char *)(uintptr_t)c->canon);
 	for (i = 0; i < c->nchanged; i++)
 		free(c->changed[i]);
 	free(c->changed);
@@ -46,6 +58,12 @@ void ww_plan_release(ww_plan *p)
 	p->items = NULL;
 	p->n = p->cap = p->nlocal = 0;
 	ww_av_release(&p->remote);
+	index_release(p);
+	while (p->text) {
+		struct ww_plan_text *prev = p->text->prev;
+		free(p->text);
+		p->text = prev;
+	}
 	free(p->run_id);
 	p->run_id = NULL;
 }
@@ -81,7 +99,7 @@ void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *c
 	c->id = id;
 	c->table = p->layout->kinds[k].table;
 	c->canon = canon;
-	c->canon_len = len;
+	c->canon_len = (uint32_t)len;
 	snprintf(c->hash, sizeof(c->hash), "%s", hash);
 	p->nlocal = p->n;
 }
@@ -94,9 +112,10 @@ void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *field
 	ww_av_canonical(fields, &text);
 	ww_plan_add_local_text(p, k, id, NULL, 0, hash);
 	c = &p->items[p->n - 1];
-	c->id = c->id_owned = ww_xstrdup(id);
-	c->canon_len = text.len;
-	c->canon = c->canon_owned = ww_buf_detach(&text);
+	c->id = ww_xstrdup(id);
+	c->canon_len = (uint32_t)text.len;
+	c->canon = ww_buf_detach(&text);
+	c->owned = WW_CHANGE_OWN_ID | WW_CHANGE_OWN_CANON;
 }
 
 void ww_plan_add_remote(ww_plan *p, const char *table, const ww_av *item)
@@ -134,100 +153,157 @@ static char *match_key(const ww_layout *l, ww_kind k, const char *table, const w
 	}
 }
 
-typedef struct {
+struct ww_plan_index {
 	char *key;
 	size_t idx;
-} key_index;
+};
+typedef struct ww_plan_index key_index;
 
 static int cmp_key_index(const void *a, const void *b)
 {
 	return strcmp(((const key_index *)a)->key, ((const key_index *)b)->key);
 }
 
-static char *meta_str(const ww_av *item, const char *name)
+static const char *meta_str(const ww_av *item, const char *name)
 {
 	const ww_av *m = ww_av_map_get(item, WW_META_ATTR);
-	const char *s = m && m->type == WW_AV_M ? ww_av_map_get_str(m, name) : NULL;
 
-	return s ? ww_xstrdup(s) : NULL;
+	return m && m->type == WW_AV_M ? ww_av_map_get_str(m, name) : NULL;
 }
 
-static void take_remote(const ww_layout *l, ww_change *c, const ww_av *item)
+static const char *plan_strdup(ww_plan *p, const char *s)
 {
-	char *managed = meta_str(item, "managedBy");
+	size_t n = strlen(s) + 1;
+	struct ww_plan_text *b = p->text;
+	char *t;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > 65536 ? n : 65536;
+		b = ww_xmalloc(sizeof(*b) + cap);
+		b->prev = p->text;
+		b->used = 0;
+		b->cap = cap;
+		p->text = b;
+	}
+	t = b->data + b->used;
+	b->used += n;
+	memcpy(t, s, n);
+	return t;
+}
+
+static void take_remote(ww_plan *p, ww_change *c, const ww_av *item)
+{
+	const ww_layout *l = p->layout;
+	const char *managed = meta_str(item, "managedBy");
+	const char *hash = meta_str(item, "hash");
 	const char *s;
 
 	c->remote = 1;
 	c->remote_managed = managed && !strcmp(managed, "wwseed");
-	free(managed);
-	c->remote_hash = meta_str(item, "hash");
+	c->remote_same = hash && !strcmp(hash, c->hash);
+	c->remote_hash = hash && !c->remote_same ? plan_strdup(p, hash) : NULL;
 	if (l->created_attr && (s = ww_av_map_get_str(item, l->created_attr)))
-		c->remote_created = ww_xstrdup(s);
+		c->remote_created = plan_strdup(p, s);
 	if (l->updated_attr && (s = ww_av_map_get_str(item, l->updated_attr)))
-		c->remote_updated = ww_xstrdup(s);
+		c->remote_updated = plan_strdup(p, s);
 	if (l->version_attr && (s = ww_av_map_get_str(item, l->version_attr))) {
 		c->remote_version = strtol(s, NULL, 10);
 		c->remote_has_version = 1;
 	}
 }
 
+/* The locals' match keys, sorted: built once the locals are all added, so
+ * each scanned page can be matched as it arrives. */
+static void index_locals(ww_plan *p)
+{
+	size_t i, nlocal = p->nlocal;
+
+	if (p->index)
+		return;
+	p->index = ww_xcalloc(nlocal ? nlocal : 1, sizeof(*p->index));
+	for (i = 0; i < nlocal; i++) {
+		ww_av key = WW_AV_INIT;
+		ww_plan_key(p, &p->items[i], &key);
+		p->index[i].key = match_key(p->layout, p->items[i].kind, p->items[i].table, &key);
+		ww_av_release(&key);
+		p->index[i].idx = i;
+	}
+	qsort(p->index, nlocal, sizeof(*p->index), cmp_key_index);
+}
+
+static void index_release(ww_plan *p)
+{
+	size_t i;
+
+	if (!p->index)
+		return;
+	for (i = 0; i < p->nlocal; i++)
+		free(p->index[i].key);
+	free(p->index);
+	p->index = NULL;
+}
+
+/* One item read from logical table `table`: what it holds goes into the
+ * local change of the same key, or it becomes an orphan when wwseed
+ * manages it; nothing of the item itself is kept, so the plan does not
+ * hold every scanned item until the diff. */
+static void match_remote(ww_plan *p, const char *table, const ww_av *item)
+{
+	size_t nlocal = p->nlocal;
+	ww_kind k;
+	char *id = NULL;
+	key_index want, *hit;
+
+	index_locals(p);
+	if (!ww_layout_match(p->layout, table, item, &k, &id))
+		return;
+	want.key = match_key(p->layout, k, table, item);
+	hit = nlocal ? bsearch(&want, p->index, nlocal, sizeof(*p->index), cmp_key_index) : NULL;
+	free(want.key);
+	if (hit) {
+		take_remote(p, &p->items[hit->idx], item);
+	} else {
+		const char *managed = meta_str(item, "managedBy");
+		if (managed && !strcmp(managed, "wwseed")) {
+			ww_change *c = add_change(p);
+			c->type = WW_CHANGE_ORPHAN;
+			c->kind = k;
+			c->id = id;
+			id = NULL;
+			c->table = ww_xstrdup(table);
+			c->owned = WW_CHANGE_OWN_ID | WW_CHANGE_OWN_TABLE;
+			take_remote(p, c, item);
+		}
+	}
+	free(id);
+}
+
 void ww_plan_diff(ww_plan *p)
 {
-	key_index *idx = NULL;
 	size_t i, nlocal = p->nlocal;
 
 	if (p->diffed)
 		return;
 	p->diffed = 1;
-	idx = ww_xcalloc(nlocal ? nlocal : 1, sizeof(*idx));
-	for (i = 0; i < nlocal; i++) {
-		ww_av key = WW_AV_INIT;
-		ww_plan_key(p, &p->items[i], &key);
-		idx[i].key = match_key(p->layout, p->items[i].kind, p->items[i].table, &key);
-		ww_av_release(&key);
-		idx[i].idx = i;
-	}
-	qsort(idx, nlocal, sizeof(*idx), cmp_key_index);
 	for (i = 0; i < p->remote.n; i++) {
 		const ww_av *item = &p->remote.members[i].value;
 		const char *table = ww_av_map_get_str(item, TABLE_TAG);
-		ww_kind k;
-		char *id = NULL;
-		key_index want, *hit;
 
-		if (!table || !ww_layout_match(p->layout, table, item, &k, &id))
-			continue;
-		want.key = match_key(p->layout, k, table, item);
-		hit = nlocal ? bsearch(&want, idx, nlocal, sizeof(*idx), cmp_key_index) : NULL;
-		free(want.key);
-		if (hit) {
-			take_remote(p->layout, &p->items[hit->idx], item);
-		} else {
-			char *managed = meta_str(item, "managedBy");
-			if (managed && !strcmp(managed, "wwseed")) {
-				ww_change *c = add_change(p);
-				c->type = WW_CHANGE_ORPHAN;
-				c->kind = k;
-				c->id = c->id_owned = id;
-				id = NULL;
-				c->table = c->table_owned = ww_xstrdup(table);
-				take_remote(p->layout, c, item);
-			}
-			free(managed);
-		}
-		free(id);
+		if (table)
+			match_remote(p, table, item);
 	}
+	ww_av_release(&p->remote);
+	ww_av_set_container(&p->remote, WW_AV_L);
+	index_release(p);
 	for (i = 0; i < nlocal; i++) {
 		ww_change *c = &p->items[i];
 		if (!c->remote)
 			c->type = WW_CHANGE_CREATE;
-		else if (c->remote_managed && c->remote_hash && !strcmp(c->remote_hash, c->hash))
+		else if (c->remote_managed && c->remote_same)
 			c->type = WW_CHANGE_UNCHANGED;
 		else
 			c->type = WW_CHANGE_UPDATE;
-		free(idx[i].key);
 	}
-	free(idx);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -284,7 +360,7 @@ static int item_json(const ww_plan *p, const ww_change *c, ww_buf *out, size_t *
  * plan never holds every item at once. */
 int ww_plan_build_items(ww_plan *p, const ww_item_meta *meta)
 {
-	size_t i;
+	size_t i, size;
 	int rc;
 
 	free(p->run_id);
@@ -297,9 +373,10 @@ int ww_plan_build_items(ww_plan *p, const ww_item_meta *meta)
 			c->wcu = 1;
 			continue;
 		}
-		if ((rc = item_json(p, c, NULL, &c->size)) != 0)
+		if ((rc = item_json(p, c, NULL, &size)) != 0)
 			return rc;
-		c->wcu = ww_item_wcu_of_size(c->size);
+		c->size = (uint32_t)size;
+		c->wcu = ww_item_wcu_of_size(size);
 	}
 	return 0;
 }
@@ -418,7 +495,7 @@ static int scan_table(ww_plan *p, ww_ddb *ddb, const char *logical, const char *
 		if (rc)
 			goto done;
 		for (i = 0; i < items.n; i++)
-			ww_plan_add_remote(p, logical, &items.members[i].value);
+			match_remote(p, logical, &items.members[i].value);
 		if (last.type != WW_AV_M || last.n == 0)
 			break;
 		ww_av_copy(&start, &last);

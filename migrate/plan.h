@@ -2,6 +2,7 @@
 #define WW_MIGRATE_PLAN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "aws/ddb.h"
 #include "common/av.h"
@@ -25,6 +26,8 @@ typedef enum {
 	WW_CHANGE_NTYPES
 } ww_change_type;
 
+enum { WW_CHANGE_OWN_ID = 1, WW_CHANGE_OWN_TABLE = 2, WW_CHANGE_OWN_CANON = 4 };
+
 /* What happened to a change when applied. */
 typedef enum {
 	WW_OUTCOME_PENDING = 0, /* not attempted (interrupted, or plan only) */
@@ -39,43 +42,50 @@ typedef enum {
 	WW_OUTCOME_NTYPES
 } ww_outcome;
 
+/* One per definition and per orphan (100,000 of them for as many
+ * definitions): pointers first, then the narrow fields, so it packs into
+ * ~180 bytes. No bit-fields: the apply's workers write outcome, attempts
+ * and the errors of different changes at once. */
 typedef struct {
-	ww_change_type type;
-	ww_kind kind;
 	/* The id and logical table ("prizes", "game-data"): a local's are
 	 * borrowed (the definition's id, the layout's table), an orphan's owned
-	 * (id_owned, table_owned). The key is not kept: ww_plan_key builds it
-	 * from the layout when a request needs it. */
+	 * (WW_CHANGE_OWN_ID, WW_CHANGE_OWN_TABLE). The key is not kept:
+	 * ww_plan_key builds it from the layout when a request needs it. */
 	const char *id;
 	const char *table;
-	char *id_owned, *table_owned;
 	/* The local definition's canonical JSON (ww_def_canonical_view):
-	 * borrowed from the definitions, which outlive the plan, or
-	 * canon_owned; NULL for orphans. Its fields are read from it only
-	 * where they are needed (an update's changed fields, an item's text
-	 * while it is sent), so the plan holds no attribute values per
+	 * borrowed from the definitions, which outlive the plan, or owned
+	 * (WW_CHANGE_OWN_CANON); NULL for orphans. Its fields are read from it
+	 * only where they are needed (an update's changed fields, an item's
+	 * text while it is sent), so the plan holds no attribute values per
 	 * definition. */
 	const char *canon;
-	size_t canon_len;
-	char *canon_owned;
-	char hash[65]; /* local content hash; "" for orphans */
-	/* What plan read from the table. */
-	int remote;	      /* the key exists in the table */
-	int remote_managed;   /* _wwseed.managedBy = "wwseed" */
-	char *remote_hash;    /* _wwseed.hash or NULL */
-	char *remote_created; /* layout's createdAt or NULL */
-	char *remote_updated; /* layout's updatedAt or NULL */
+	/* What plan read from the table (the strings in the plan's text, not
+	 * owned by the change). */
+	const char *remote_hash;    /* _wwseed.hash or NULL (see remote_same) */
+	const char *remote_created; /* layout's createdAt or NULL */
+	const char *remote_updated; /* layout's updatedAt or NULL */
 	long remote_version;  /* layout's version counter */
-	int remote_has_version;
-	char **changed; /* top-level fields that differ (updates) */
-	size_t nchanged;
-	/* Counted for the apply (the item's text is written when sent). */
-	size_t size; /* DynamoDB item size of the put (creates, updates) */
-	unsigned wcu;
+	char **changed;	      /* top-level fields that differ (updates) */
 	/* Filled by the apply. */
-	ww_outcome outcome;
-	int attempts;
 	char *err_type, *err_message, *err_request_id;
+	uint32_t canon_len;
+	uint32_t nchanged;
+	/* Counted for the apply (the item's text is written when sent). */
+	uint32_t size; /* DynamoDB item size of the put (creates, updates) */
+	unsigned wcu;
+	int attempts;
+	char hash[65]; /* local content hash; "" for orphans */
+	unsigned char type; /* ww_change_type */
+	unsigned char kind; /* ww_kind */
+	unsigned char outcome; /* ww_outcome */
+	unsigned char remote;	      /* the key exists in the table */
+	unsigned char remote_managed; /* _wwseed.managedBy = "wwseed" */
+	unsigned char remote_has_version;
+	/* _wwseed.hash equals `hash`, so remote_hash is NULL: an unchanged
+	 * re-run keeps no copy per item. ww_change_remote_hash reads either. */
+	unsigned char remote_same;
+	unsigned char owned; /* WW_CHANGE_OWN_*: what change_release frees */
 } ww_change;
 
 typedef struct {
@@ -83,12 +93,23 @@ typedef struct {
 	ww_change *items;
 	size_t n, cap;
 	size_t nlocal; /* locals first, then orphans after diff */
-	ww_av remote;  /* L of M: what the tables hold, tagged "_table" */
+	/* Items given by ww_plan_add_remote (L of M, tagged "_table"), matched
+	 * at the diff; ww_plan_read matches each scanned page as it arrives
+	 * and keeps none. */
+	ww_av remote;
+	struct ww_plan_index *index; /* locals by match key, while reading */
+	struct ww_plan_text *text;   /* the changes' remote strings */
 	int diffed;
 	/* The meta of ww_plan_build_items, for the items' text (owned). */
 	char *run_id;
 	char now[32];
 } ww_plan;
+
+/* The _wwseed.hash plan read for `c`, or NULL. */
+static inline const char *ww_change_remote_hash(const ww_change *c)
+{
+	return c->remote_same ? c->hash : c->remote_hash;
+}
 
 void ww_plan_init(ww_plan *p, const ww_layout *layout);
 void ww_plan_release(ww_plan *p);
