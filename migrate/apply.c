@@ -92,7 +92,8 @@ int ww_apply_condition(const ww_plan *p, const ww_change *c, ww_on_conflict mode
 		       ww_av *names, ww_av *values)
 {
 	const ww_layout *l = p->layout;
-	const char *remote_hash = ww_change_remote_hash(c);
+	char hash_buf[65];
+	const char *remote_hash = ww_change_remote_hash(c, hash_buf);
 	char num[32];
 
 	ww_buf_clear(cond);
@@ -230,7 +231,8 @@ static const char *meta_str(const ww_av *item, const char *name)
 static int landed_earlier(pool *pl, const ww_change *c, const char *table)
 {
 	ww_av stored = WW_AV_INIT, key = WW_AV_INIT;
-	const char *hash, *run, *want_hash, *want_run;
+	const char *hash, *run, *want_run;
+	char want_hash[65];
 	int found = 0, landed = 0;
 
 	ww_plan_key(pl->plan, c, &key);
@@ -242,7 +244,7 @@ static int landed_earlier(pool *pl, const ww_change *c, const char *table)
 	}
 	hash = meta_str(&stored, "hash");
 	run = meta_str(&stored, "runId");
-	want_hash = c->hash;
+	ww_change_hash(c, want_hash);
 	want_run = ww_plan_run_id(pl->plan);
 	landed = found && hash && run && !strcmp(hash, want_hash) && !strcmp(run, want_run);
 done:

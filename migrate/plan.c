@@ -41,6 +41,7 @@ static void change_release(ww_change *c)
 	for (i = 0; i < c->nchanged; i++)
 		free(c->changed[i]);
 	free(c->changed);
+	free(c->hash_text);
 	free(c->err_type);
 	free(c->err_message);
 	free(c->err_request_id);
@@ -100,8 +101,51 @@ void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *c
 	c->table = p->layout->kinds[k].table;
 	c->canon = canon;
 	c->canon_len = (uint32_t)len;
-	snprintf(c->hash, sizeof(c->hash), "%s", hash);
+	c->hash_text = ww_xstrdup(hash);
 	p->nlocal = p->n;
+}
+
+void ww_plan_add_local_digest(ww_plan *p, ww_kind k, const char *id, const char *canon,
+			      size_t len, const unsigned char digest[32])
+{
+	ww_change *c = add_change(p);
+
+	c->type = WW_CHANGE_CREATE;
+	c->kind = k;
+	c->id = id;
+	c->table = p->layout->kinds[k].table;
+	c->canon = canon;
+	c->canon_len = (uint32_t)len;
+	c->digest = digest;
+	p->nlocal = p->n;
+}
+
+void ww_change_hash(const ww_change *c, char out[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	int i;
+
+	if (c->hash_text) {
+		snprintf(out, 65, "%s", c->hash_text);
+		return;
+	}
+	if (!c->digest) {
+		out[0] = '\0';
+		return;
+	}
+	for (i = 0; i < 32; i++) {
+		out[i * 2] = hex[c->digest[i] >> 4];
+		out[i * 2 + 1] = hex[c->digest[i] & 15];
+	}
+	out[64] = '\0';
+}
+
+const char *ww_change_remote_hash(const ww_change *c, char buf[65])
+{
+	if (!c->remote_same)
+		return c->remote_hash;
+	ww_change_hash(c, buf);
+	return buf;
 }
 
 void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *fields, const char *hash)
@@ -197,10 +241,12 @@ static void take_remote(ww_plan *p, ww_change *c, const ww_av *item)
 	const char *managed = meta_str(item, "managedBy");
 	const char *hash = meta_str(item, "hash");
 	const char *s;
+	char local[65];
 
+	ww_change_hash(c, local);
 	c->remote = 1;
 	c->remote_managed = managed && !strcmp(managed, "wwseed");
-	c->remote_same = hash && !strcmp(hash, c->hash);
+	c->remote_same = hash && !strcmp(hash, local);
 	c->remote_hash = hash && !c->remote_same ? plan_strdup(p, hash) : NULL;
 	if (l->created_attr && (s = ww_av_map_get_str(item, l->created_attr)))
 		c->remote_created = plan_strdup(p, s);
@@ -347,11 +393,13 @@ static int item_json(const ww_plan *p, const ww_change *c, ww_buf *out, size_t *
 	ww_item_meta meta = {p->run_id ? p->run_id : "", p->now};
 
 	ww_av key = WW_AV_INIT;
+	char hash[65];
 	int rc;
 
+	ww_change_hash(c, hash);
 	ww_plan_key(p, c, &key);
 	rc = ww_item_json(out, size, p->layout, c->kind, c->id, &key, c->canon, c->canon_len,
-			  c->hash, &meta, c->remote ? &prev : NULL);
+			  hash, &meta, c->remote ? &prev : NULL);
 	ww_av_release(&key);
 	return rc;
 }

@@ -44,7 +44,7 @@ typedef enum {
 
 /* One per definition and per orphan (100,000 of them for as many
  * definitions): pointers first, then the narrow fields, so it packs into
- * ~180 bytes. No bit-fields: the apply's workers write outcome, attempts
+ * ~140 bytes. No bit-fields: the apply's workers write outcome, attempts
  * and the errors of different changes at once. */
 typedef struct {
 	/* The id and logical table ("prizes", "game-data"): a local's are
@@ -60,6 +60,11 @@ typedef struct {
 	 * text while it is sent), so the plan holds no attribute values per
 	 * definition. */
 	const char *canon;
+	/* The local content hash (ww_change_hash gives its hex): the
+	 * definition's SHA-256, borrowed like its text, or hash_text (owned)
+	 * when it was given as text; neither for orphans (""). */
+	const unsigned char *digest;
+	char *hash_text;
 	/* What plan read from the table (the strings in the plan's text, not
 	 * owned by the change). */
 	const char *remote_hash;    /* _wwseed.hash or NULL (see remote_same) */
@@ -75,14 +80,13 @@ typedef struct {
 	uint32_t size; /* DynamoDB item size of the put (creates, updates) */
 	unsigned wcu;
 	int attempts;
-	char hash[65]; /* local content hash; "" for orphans */
 	unsigned char type; /* ww_change_type */
 	unsigned char kind; /* ww_kind */
 	unsigned char outcome; /* ww_outcome */
 	unsigned char remote;	      /* the key exists in the table */
 	unsigned char remote_managed; /* _wwseed.managedBy = "wwseed" */
 	unsigned char remote_has_version;
-	/* _wwseed.hash equals `hash`, so remote_hash is NULL: an unchanged
+	/* _wwseed.hash equals the local hash, so remote_hash is NULL: an unchanged
 	 * re-run keeps no copy per item. ww_change_remote_hash reads either. */
 	unsigned char remote_same;
 	unsigned char owned; /* WW_CHANGE_OWN_*: what change_release frees */
@@ -105,11 +109,11 @@ typedef struct {
 	char now[32];
 } ww_plan;
 
-/* The _wwseed.hash plan read for `c`, or NULL. */
-static inline const char *ww_change_remote_hash(const ww_change *c)
-{
-	return c->remote_same ? c->hash : c->remote_hash;
-}
+/* The local content hash of `c` in lowercase hex ("" for orphans). */
+void ww_change_hash(const ww_change *c, char out[65]);
+/* The _wwseed.hash plan read for `c`, or NULL (`buf` holds it when it is
+ * the local hash). */
+const char *ww_change_remote_hash(const ww_change *c, char buf[65]);
 
 void ww_plan_init(ww_plan *p, const ww_layout *layout);
 void ww_plan_release(ww_plan *p);
@@ -125,6 +129,9 @@ void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *field
  * outlive the plan. */
 void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
 			    const char *hash);
+/* The same with the definition's SHA-256 (ww_def_digest), borrowed too. */
+void ww_plan_add_local_digest(ww_plan *p, ww_kind k, const char *id, const char *canon,
+			      size_t len, const unsigned char digest[32]);
 /* Add one item read from logical table `table` (keys, hash, managedBy and
  * bookkeeping; copied). */
 void ww_plan_add_remote(ww_plan *p, const char *table, const ww_av *item);

@@ -123,6 +123,7 @@ void ww_report_plan_print(FILE *f, const ww_plan *p, int prune, int show_unchang
 
 static void change_json(ww_buf *out, const ww_change *c, const ww_tables *t, int with_outcome)
 {
+	char hash[65];
 	size_t i;
 
 	ww_buf_puts(out, "{\"kind\":");
@@ -144,9 +145,10 @@ static void change_json(ww_buf *out, const ww_change *c, const ww_tables *t, int
 	}
 	if (c->type != WW_CHANGE_UNCHANGED)
 		ww_buf_printf(out, ",\"wcu\":%u", c->wcu);
-	if (c->hash[0]) {
+	ww_change_hash(c, hash);
+	if (hash[0]) {
 		ww_buf_puts(out, ",\"hash\":");
-		jstr(out, c->hash);
+		jstr(out, hash);
 	}
 	if (with_outcome) {
 		ww_buf_puts(out, ",\"outcome\":");

@@ -2424,6 +2424,11 @@ void ww_def_canonical_view(const ww_def *d, const char **text, size_t *len)
 	*len = d->canon ? d->canon_len : 2;
 }
 
+const unsigned char *ww_def_digest(const ww_def *d)
+{
+	return d->canon ? d->hash : NULL;
+}
+
 void ww_def_hash(const ww_def *d, char hex_out[65])
 {
 	static const char hex[] = "0123456789abcdef";

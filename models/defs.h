@@ -132,6 +132,9 @@ void ww_def_marshal(const ww_def *d, ww_av *out);
  * lowercase hex (65 bytes with the NUL). */
 void ww_def_canonical(const ww_def *d, ww_buf *out);
 void ww_def_hash(const ww_def *d, char hex_out[65]);
+/* The same hash as 32 bytes, kept in the set (borrowed; valid until
+ * ww_defset_free), or NULL when the set keeps no bodies. */
+const unsigned char *ww_def_digest(const ww_def *d);
 /* The same canonical text, kept in the set since the definition was added
  * (borrowed; valid until ww_defset_free; NUL-terminated). */
 void ww_def_canonical_view(const ww_def *d, const char **text, size_t *len);
