@@ -55,15 +55,57 @@ int ww_kind_parse(const char *s)
 	return -1;
 }
 
+/* Text kept for the whole set (ids and canonical forms), in large blocks
+ * rather than one allocation per string. Blocks never move: a string
+ * stays where it was put until the set is freed. */
+typedef struct text_block text_block;
+struct text_block {
+	text_block *prev;
+	size_t used, cap;
+	char data[];
+};
+
+/* `n` bytes from the blocks at `*head` (freed with them). */
+static char *block_alloc(text_block **head, size_t n)
+{
+	text_block *b = *head;
+
+	if (!b || b->cap - b->used < n) {
+		size_t cap = b ? b->cap * 2 : 65536;
+		if (cap > (1u << 20))
+			cap = 1u << 20;
+		if (cap < n)
+			cap = n;
+		b = ww_xmalloc(sizeof(*b) + cap);
+		b->prev = *head;
+		b->used = 0;
+		b->cap = cap;
+		*head = b;
+	}
+	b->used += n;
+	return b->data + b->used - n;
+}
+
+static void blocks_free(text_block **head)
+{
+	while (*head) {
+		text_block *prev = (*head)->prev;
+		free(*head);
+		*head = prev;
+	}
+}
+
 /* ---- Symbols: interned strings (ids, reference targets, paths) ------- */
+/* A symbol's string is in blocks that never move, so a definition's id can
+ * be its symbol's string rather than a second copy. */
 typedef struct {
-	uint32_t off, len, hash;
+	const char *str;
+	uint32_t len, hash;
 	int32_t first[WW_KIND_COUNT]; /* index of the definition with this id, or -1 */
 } sym_entry;
 
 typedef struct {
-	char *pool;
-	size_t pool_len, pool_cap;
+	text_block *text;
 	sym_entry *e;
 	size_t n, cap;
 	uint32_t *slots; /* open addressing: entry index + 1, 0 = empty */
@@ -82,7 +124,7 @@ static uint32_t hash_bytes(const char *s, size_t len)
 
 static const char *sym_str(const symtab *t, uint32_t sym)
 {
-	return t->pool + t->e[sym].off;
+	return t->e[sym].str;
 }
 
 /* Rebuild the slots at `n` (a power of two). */
@@ -121,7 +163,7 @@ static uint32_t sym_get(symtab *t, const char *s, size_t len, int add)
 	}
 	for (j = h & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
 		e = &t->e[t->slots[j] - 1];
-		if (e->hash == h && e->len == len && !memcmp(t->pool + e->off, s, len))
+		if (e->hash == h && e->len == len && !memcmp(e->str, s, len))
 			return t->slots[j] - 1;
 	}
 	if (!add)
@@ -130,20 +172,17 @@ static uint32_t sym_get(symtab *t, const char *s, size_t len, int add)
 		t->cap = t->cap ? t->cap * 2 : 256;
 		t->e = ww_xrealloc(t->e, t->cap * sizeof(*t->e));
 	}
-	if (t->pool_len + len + 1 > t->pool_cap) {
-		while (t->pool_len + len + 1 > t->pool_cap)
-			t->pool_cap = t->pool_cap ? t->pool_cap * 2 : 4096;
-		t->pool = ww_xrealloc(t->pool, t->pool_cap);
-	}
-	memcpy(t->pool + t->pool_len, s, len);
-	t->pool[t->pool_len + len] = '\0';
 	e = &t->e[t->n];
-	e->off = (uint32_t)t->pool_len;
+	{
+		char *str = block_alloc(&t->text, len + 1);
+		memcpy(str, s, len);
+		str[len] = '\0';
+		e->str = str;
+	}
 	e->len = (uint32_t)len;
 	e->hash = h;
 	for (k = 0; k < WW_KIND_COUNT; k++)
 		e->first[k] = -1;
-	t->pool_len += len + 1;
 	t->slots[j] = (uint32_t)++t->n;
 	if (t->n * 2 > t->nslots)
 		sym_rehash(t);
@@ -152,7 +191,7 @@ static uint32_t sym_get(symtab *t, const char *s, size_t len, int add)
 
 static void sym_release(symtab *t)
 {
-	free(t->pool);
+	blocks_free(&t->text);
 	free(t->e);
 	free(t->slots);
 	memset(t, 0, sizeof(*t));
@@ -169,23 +208,15 @@ struct ww_def {
 	const char *canon;     /* keep_bodies: in the set's text, NUL-terminated */
 	const char *file;      /* the set's copy of the file name */
 	const char *container; /* "tickets" (export shape), "" (array), NULL (JSON Lines) */
-	long index;
-	size_t canon_len;
+	/* 32 bits each: 100,000 definitions are held at once. */
+	int32_t index;
+	uint32_t canon_len;
 	uint32_t sym;	/* id symbol; NOSYM without a usable id */
 	uint32_t emoji; /* prize: emoji symbol */
 	unsigned line, column;
 	unsigned char kind;
 	unsigned char used; /* sold by a store (ticket), in a pool (prize) */
 	unsigned char hash[32];
-};
-
-/* Text kept for the whole set (ids and canonical forms), in large blocks
- * rather than one allocation per string. */
-typedef struct text_block text_block;
-struct text_block {
-	text_block *prev;
-	size_t used, cap;
-	char data[];
 };
 
 typedef struct {
@@ -228,7 +259,7 @@ struct ww_defset {
 		long index;
 		ww_json_reader reader;
 		ww_json_doc doc;
-		size_t ndefs[WW_KIND_COUNT], nrefs, ndiags, nsyms, pool_len;
+		size_t ndefs[WW_KIND_COUNT], nrefs, ndiags, nsyms;
 		uint32_t *marked; /* earlier definitions this file marked used: kind, index */
 		size_t nmarked, markcap;
 		/* The export shape: the current member's kind (-1: its
@@ -270,11 +301,7 @@ void ww_defset_free(ww_defset *s)
 	for (i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
-	while (s->text) {
-		text_block *prev = s->text->prev;
-		free(s->text);
-		s->text = prev;
-	}
+	blocks_free(&s->text);
 	ww_buf_release(&s->canon);
 	ww_json_doc_release(&s->feed.doc);
 	ww_json_doc_release(&s->line_doc);
@@ -307,22 +334,7 @@ const ww_def *ww_defset_get(const ww_defset *s, ww_kind k, size_t i)
 /* `n` bytes of the set's text (freed with the set). */
 static char *text_alloc(ww_defset *s, size_t n)
 {
-	text_block *b = s->text;
-
-	if (!b || b->cap - b->used < n) {
-		size_t cap = b ? b->cap * 2 : 65536;
-		if (cap > (1u << 20))
-			cap = 1u << 20;
-		if (cap < n)
-			cap = n;
-		b = ww_xmalloc(sizeof(*b) + cap);
-		b->prev = s->text;
-		b->used = 0;
-		b->cap = cap;
-		s->text = b;
-	}
-	b->used += n;
-	return b->data + b->used - n;
+	return block_alloc(&s->text, n);
 }
 
 static const char *text_keep(ww_defset *s, const char *str, size_t len)
@@ -1240,7 +1252,7 @@ static void check_id(vctx *c, ww_def *d, const ww_json *obj)
 		e->first[c->kind] = (int32_t)c->def;
 	}
 	if (s->opts.keep_bodies)
-		d->id = text_keep(s, id->str, id->len);
+		d->id = e->str;
 done:
 	pop(c);
 }
@@ -1278,7 +1290,7 @@ static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *
 	d->line = obj->line;
 	d->column = obj->column;
 	d->container = container;
-	d->index = index;
+	d->index = (int32_t)index;
 	check_id(&c, d, obj);
 	check_object(&c, obj, ww_model_of(kind));
 	if (kind == WW_KIND_TICKET) {
@@ -1297,7 +1309,7 @@ static void add_def(ww_defset *s, ww_kind kind, const ww_json *obj, const char *
 		ww_sha256 sha;
 		ww_buf_clear(&s->canon);
 		canon_json_object(&s->canon, obj, ww_model_of(kind));
-		d->canon_len = s->canon.len;
+		d->canon_len = (uint32_t)s->canon.len;
 		d->canon = text_keep(s, s->canon.ptr, s->canon.len);
 		ww_sha256_init(&sha);
 		ww_sha256_update(&sha, s->canon.ptr, s->canon.len);
@@ -1469,7 +1481,6 @@ void ww_defset_feed_begin(ww_defset *s, const char *file, int kind)
 	s->feed.nrefs = s->nrefs;
 	s->feed.ndiags = s->diags.n;
 	s->feed.nsyms = s->syms.n;
-	s->feed.pool_len = s->syms.pool_len;
 	s->feed.nmarked = 0;
 }
 
@@ -1502,7 +1513,6 @@ static void feed_forget(ww_defset *s)
 	}
 	s->diags.n = j;
 	s->syms.n = s->feed.nsyms;
-	s->syms.pool_len = s->feed.pool_len;
 	for (i = 0; i < s->syms.n; i++)
 		for (k = 0; k < WW_KIND_COUNT; k++)
 			if (s->syms.e[i].first[k] >= (int32_t)s->ndefs[k])
