@@ -189,7 +189,6 @@ static char *match_key(const ww_layout *l, ww_kind k, const char *table, const w
 		if (v && v->type == WW_AV_S)
 			ww_buf_put(&b, v->str, v->len);
 	}
-	/* Exactly its length: every local's is held at once while diffing. */
 	{
 		char *exact = ww_xstrndup(b.ptr ? b.ptr : "", b.len);
 		ww_buf_release(&b);
@@ -197,15 +196,65 @@ static char *match_key(const ww_layout *l, ww_kind k, const char *table, const w
 	}
 }
 
+/* A local by the 64-bit FNV-1a of its match key: 16 bytes a definition
+ * rather than the key itself (~50 with its malloc), which would sit next
+ * to the first scanned page. A hit is confirmed on the whole key. */
 struct ww_plan_index {
-	char *key;
+	uint64_t h;
 	size_t idx;
 };
 typedef struct ww_plan_index key_index;
 
+static uint64_t key_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
 static int cmp_key_index(const void *a, const void *b)
 {
-	return strcmp(((const key_index *)a)->key, ((const key_index *)b)->key);
+	const key_index *x = a, *y = b;
+
+	if (x->h != y->h)
+		return x->h < y->h ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static char *local_match_key(const ww_plan *p, size_t i)
+{
+	ww_av key = WW_AV_INIT;
+	char *s;
+
+	ww_plan_key(p, &p->items[i], &key);
+	s = match_key(p->layout, p->items[i].kind, p->items[i].table, &key);
+	ww_av_release(&key);
+	return s;
+}
+
+/* The local whose match key is `key`, or NULL. */
+static ww_change *find_local(ww_plan *p, const char *key)
+{
+	uint64_t h = key_hash(key);
+	size_t lo = 0, hi = p->nlocal;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p->index[mid].h < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->nlocal && p->index[lo].h == h; lo++) {
+		char *k = local_match_key(p, p->index[lo].idx);
+		int same = !strcmp(k, key);
+		free(k);
+		if (same)
+			return &p->items[p->index[lo].idx];
+	}
+	return NULL;
 }
 
 static const char *meta_str(const ww_av *item, const char *name)
@@ -268,23 +317,18 @@ static void index_locals(ww_plan *p)
 		return;
 	p->index = ww_xcalloc(nlocal ? nlocal : 1, sizeof(*p->index));
 	for (i = 0; i < nlocal; i++) {
-		ww_av key = WW_AV_INIT;
-		ww_plan_key(p, &p->items[i], &key);
-		p->index[i].key = match_key(p->layout, p->items[i].kind, p->items[i].table, &key);
-		ww_av_release(&key);
+		char *key = local_match_key(p, i);
+		p->index[i].h = key_hash(key);
 		p->index[i].idx = i;
+		free(key);
 	}
 	qsort(p->index, nlocal, sizeof(*p->index), cmp_key_index);
 }
 
 static void index_release(ww_plan *p)
 {
-	size_t i;
-
 	if (!p->index)
 		return;
-	for (i = 0; i < p->nlocal; i++)
-		free(p->index[i].key);
 	free(p->index);
 	p->index = NULL;
 }
@@ -295,19 +339,18 @@ static void index_release(ww_plan *p)
  * hold every scanned item until the diff. */
 static void match_remote(ww_plan *p, const char *table, const ww_av *item)
 {
-	size_t nlocal = p->nlocal;
 	ww_kind k;
-	char *id = NULL;
-	key_index want, *hit;
+	char *id = NULL, *want;
+	ww_change *hit;
 
 	index_locals(p);
 	if (!ww_layout_match(p->layout, table, item, &k, &id))
 		return;
-	want.key = match_key(p->layout, k, table, item);
-	hit = nlocal ? bsearch(&want, p->index, nlocal, sizeof(*p->index), cmp_key_index) : NULL;
-	free(want.key);
+	want = match_key(p->layout, k, table, item);
+	hit = find_local(p, want);
+	free(want);
 	if (hit) {
-		take_remote(p, &p->items[hit->idx], item);
+		take_remote(p, hit, item);
 	} else {
 		const char *managed = meta_str(item, "managedBy");
 		if (managed && !strcmp(managed, "wwseed")) {
