@@ -85,8 +85,8 @@ int ww_engine_prepare(ww_engine *e, const ww_engine_opts *o)
 			ww_sha256_update(&sha, canon, len);
 			ww_sha256_update(&sha, "\n", 1);
 			if (ww_def_digest(def)) {
-				ww_plan_add_local_digest(&e->plan, (ww_kind)k, ww_def_id(def), canon,
-							 len, ww_def_digest(def));
+				ww_plan_add_local_digest(&e->plan, (ww_kind)k, ww_def_id(def),
+							 canon, len, ww_def_digest(def));
 			} else {
 				ww_def_hash(def, hash);
 				ww_plan_add_local_text(&e->plan, (ww_kind)k, ww_def_id(def), canon,

@@ -105,8 +105,8 @@ void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *c
 	p->nlocal = p->n;
 }
 
-void ww_plan_add_local_digest(ww_plan *p, ww_kind k, const char *id, const char *canon,
-			      size_t len, const unsigned char digest[32])
+void ww_plan_add_local_digest(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
+			      const unsigned char digest[32])
 {
 	ww_change *c = add_change(p);
 
@@ -441,8 +441,8 @@ static int item_json(const ww_plan *p, const ww_change *c, ww_buf *out, size_t *
 
 	ww_change_hash(c, hash);
 	ww_plan_key(p, c, &key);
-	rc = ww_item_json(out, size, p->layout, c->kind, c->id, &key, c->canon, c->canon_len,
-			  hash, &meta, c->remote ? &prev : NULL);
+	rc = ww_item_json(out, size, p->layout, c->kind, c->id, &key, c->canon, c->canon_len, hash,
+			  &meta, c->remote ? &prev : NULL);
 	ww_av_release(&key);
 	return rc;
 }

@@ -70,8 +70,8 @@ typedef struct {
 	const char *remote_hash;    /* _wwseed.hash or NULL (see remote_same) */
 	const char *remote_created; /* layout's createdAt or NULL */
 	const char *remote_updated; /* layout's updatedAt or NULL */
-	long remote_version;  /* layout's version counter */
-	char **changed;	      /* top-level fields that differ (updates) */
+	long remote_version;	    /* layout's version counter */
+	char **changed;		    /* top-level fields that differ (updates) */
 	/* Filled by the apply. */
 	char *err_type, *err_message, *err_request_id;
 	uint32_t canon_len;
@@ -80,9 +80,9 @@ typedef struct {
 	uint32_t size; /* DynamoDB item size of the put (creates, updates) */
 	unsigned wcu;
 	int attempts;
-	unsigned char type; /* ww_change_type */
-	unsigned char kind; /* ww_kind */
-	unsigned char outcome; /* ww_outcome */
+	unsigned char type;	      /* ww_change_type */
+	unsigned char kind;	      /* ww_kind */
+	unsigned char outcome;	      /* ww_outcome */
 	unsigned char remote;	      /* the key exists in the table */
 	unsigned char remote_managed; /* _wwseed.managedBy = "wwseed" */
 	unsigned char remote_has_version;
@@ -130,8 +130,8 @@ void ww_plan_add_local(ww_plan *p, ww_kind k, const char *id, const ww_av *field
 void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
 			    const char *hash);
 /* The same with the definition's SHA-256 (ww_def_digest), borrowed too. */
-void ww_plan_add_local_digest(ww_plan *p, ww_kind k, const char *id, const char *canon,
-			      size_t len, const unsigned char digest[32]);
+void ww_plan_add_local_digest(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
+			      const unsigned char digest[32]);
 /* Add one item read from logical table `table` (keys, hash, managedBy and
  * bookkeeping; copied). */
 void ww_plan_add_remote(ww_plan *p, const char *table, const ww_av *item);
