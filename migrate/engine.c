@@ -183,15 +183,19 @@ static double wall_s(void)
 	return tv.tv_sec + tv.tv_usec / 1e6;
 }
 
-static int write_report(const char *path, const ww_buf *json)
+static int write_report(const char *path, const ww_engine *e, const ww_run *run,
+			const ww_apply_result *res, const ww_ddb_stats *stats,
+			const ww_ddb_stats *applied, int prune)
 {
 	FILE *f = fopen(path, "w");
+	int failed;
 
 	if (!f)
 		return ww_error_set(WW_ERROR, "cannot write report '%s': %s", path,
 				    strerror(errno));
-	fwrite(json->ptr ? json->ptr : "", 1, json->len, f);
-	if (fclose(f) != 0)
+	ww_report_json_print(f, &e->plan, &e->tables, run, res, stats, applied, prune);
+	failed = ferror(f);
+	if (fclose(f) != 0 || failed)
 		return ww_error_set(WW_ERROR, "cannot write report '%s': %s", path,
 				    strerror(errno));
 	return 0;
@@ -219,7 +223,6 @@ static int finish_run(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const 
 {
 	const char *ledger = e->tables.name[WW_TABLE_LEDGER];
 	ww_ddb_stats stats;
-	ww_buf json = WW_BUF_INIT;
 	char msg[1024];
 
 	snprintf(msg, sizeof(msg), "%s", ww_error_message());
@@ -233,8 +236,7 @@ static int finish_run(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const 
 	if (ww_ledger_put_run(ddb, ledger, run) < 0)
 		ww_log_warning("could not record the run in '%s': %s", ledger, ww_error_message());
 	if (io->report_file) {
-		ww_report_json(&json, &e->plan, &e->tables, run, res, &stats, applied, o->prune);
-		if (write_report(io->report_file, &json) < 0) {
+		if (write_report(io->report_file, e, run, res, &stats, applied, o->prune) < 0) {
 			ww_log_error("%s", ww_error_message());
 			if (rc == 0)
 				rc = WW_ERROR;
@@ -243,7 +245,6 @@ static int finish_run(ww_engine *e, ww_ddb *ddb, const ww_engine_opts *o, const 
 	}
 	if (rc)
 		ww_error_set(rc, "%s", msg);
-	ww_buf_release(&json);
 	return rc;
 }
 

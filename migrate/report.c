@@ -56,6 +56,16 @@ void ww_report_plan_line(ww_buf *out, const ww_plan *p, int prune)
 
 /* With `f`, the text goes to `f` whenever `out` holds 64 KiB: a plan of
  * 100,000 creates is ~4 MB of text, not worth holding next to the plan. */
+/* With a file, what is built so far goes out every 64 KiB, so a report of
+ * 100,000 items is never held whole. */
+static void spill(ww_buf *out, FILE *f)
+{
+	if (f && out->len >= 65536) {
+		fwrite(out->ptr, 1, out->len, f);
+		ww_buf_clear(out);
+	}
+}
+
 static void plan_text(ww_buf *out, FILE *f, const ww_plan *p, int prune, int show_unchanged,
 		      int color)
 {
@@ -65,10 +75,7 @@ static void plan_text(ww_buf *out, FILE *f, const ww_plan *p, int prune, int sho
 
 	for (i = 0; i < p->n; i++) {
 		const ww_change *c = &p->items[i];
-		if (f && out->len >= 65536) {
-			fwrite(out->ptr, 1, out->len, f);
-			ww_buf_clear(out);
-		}
+		spill(out, f);
 		const char *kind = ww_kind_name(c->kind);
 		switch (c->type) {
 		case WW_CHANGE_CREATE:
@@ -247,9 +254,9 @@ void ww_report_summary_text(ww_buf *out, const ww_plan *p, const ww_run *run)
 	}
 }
 
-void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_run *run,
-		    const ww_apply_result *res, const ww_ddb_stats *stats,
-		    const ww_ddb_stats *apply, int prune)
+static void report_json(ww_buf *out, FILE *f, const ww_plan *p, const ww_tables *t,
+			const ww_run *run, const ww_apply_result *res, const ww_ddb_stats *stats,
+			const ww_ddb_stats *apply, int prune)
 {
 	size_t i, k, o, nerr = 0;
 	int first;
@@ -310,6 +317,7 @@ void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_
 		if (i)
 			ww_buf_putc(out, ',');
 		change_json(out, &p->items[i], t, 1);
+		spill(out, f);
 	}
 	ww_buf_puts(out, "],\"errors\":[");
 	first = 1;
@@ -332,7 +340,27 @@ void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_
 		ww_buf_puts(out, ",\"requestId\":");
 		jstr(out, c->err_request_id);
 		ww_buf_printf(out, ",\"attempts\":%d}", c->attempts);
+		spill(out, f);
 	}
 	(void)nerr;
 	ww_buf_puts(out, "]}\n");
+}
+
+void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_run *run,
+		    const ww_apply_result *res, const ww_ddb_stats *stats,
+		    const ww_ddb_stats *apply, int prune)
+{
+	report_json(out, NULL, p, t, run, res, stats, apply, prune);
+}
+
+void ww_report_json_print(FILE *f, const ww_plan *p, const ww_tables *t, const ww_run *run,
+			  const ww_apply_result *res, const ww_ddb_stats *stats,
+			  const ww_ddb_stats *apply, int prune)
+{
+	ww_buf out = WW_BUF_INIT;
+
+	report_json(&out, f, p, t, run, res, stats, apply, prune);
+	if (out.len)
+		fwrite(out.ptr, 1, out.len, f);
+	ww_buf_release(&out);
 }

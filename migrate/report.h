@@ -39,5 +39,9 @@ void ww_report_summary_text(ww_buf *out, const ww_plan *p, const ww_run *run);
 void ww_report_json(ww_buf *out, const ww_plan *p, const ww_tables *t, const ww_run *run,
 		    const ww_apply_result *res, const ww_ddb_stats *stats,
 		    const ww_ddb_stats *apply, int prune);
+/* The same, written to `f` as it is made (64 KiB at a time). */
+void ww_report_json_print(FILE *f, const ww_plan *p, const ww_tables *t, const ww_run *run,
+			  const ww_apply_result *res, const ww_ddb_stats *stats,
+			  const ww_ddb_stats *apply, int prune);
 
 #endif
