@@ -90,8 +90,8 @@ void ww_plan_reserve(ww_plan *p, size_t n)
 	}
 }
 
-void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
-			    const char *hash)
+/* A definition's change; the caller sets its hash, as text or digest. */
+static ww_change *add_local(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len)
 {
 	ww_change *c = add_change(p);
 
@@ -101,23 +101,20 @@ void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *c
 	c->table = p->layout->kinds[k].table;
 	c->canon = canon;
 	c->canon_len = (uint32_t)len;
-	c->hash_text = ww_xstrdup(hash);
 	p->nlocal = p->n;
+	return c;
+}
+
+void ww_plan_add_local_text(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
+			    const char *hash)
+{
+	add_local(p, k, id, canon, len)->hash_text = ww_xstrdup(hash);
 }
 
 void ww_plan_add_local_digest(ww_plan *p, ww_kind k, const char *id, const char *canon, size_t len,
 			      const unsigned char digest[32])
 {
-	ww_change *c = add_change(p);
-
-	c->type = WW_CHANGE_CREATE;
-	c->kind = k;
-	c->id = id;
-	c->table = p->layout->kinds[k].table;
-	c->canon = canon;
-	c->canon_len = (uint32_t)len;
-	c->digest = digest;
-	p->nlocal = p->n;
+	add_local(p, k, id, canon, len)->digest = digest;
 }
 
 void ww_change_hash(const ww_change *c, char out[65])
