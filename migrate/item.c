@@ -222,19 +222,39 @@ static int literal(scan *x, const char *word)
 	return 0;
 }
 
+static int is_digit(const char *p, const char *end)
+{
+	return p < end && *p >= '0' && *p <= '9';
+}
+
+/* A JSON number (RFC 8259 grammar), so a malformed one fails here rather
+ * than reaching DynamoDB as an invalid N. */
 static int number_span(scan *x, const char **s, size_t *len)
 {
-	const char *p = x->p;
-	int digits = 0;
+	const char *p = x->p, *end = x->end;
 
-	for (; p < x->end; p++) {
-		if (*p >= '0' && *p <= '9')
-			digits++;
-		else if (*p != '-' && *p != '+' && *p != '.' && *p != 'e' && *p != 'E')
-			break;
-	}
-	if (!digits || (*x->p != '-' && (*x->p < '0' || *x->p > '9')))
+	if (p < end && *p == '-')
+		p++;
+	if (!is_digit(p, end))
 		return -1;
+	if (*p++ != '0')
+		while (is_digit(p, end))
+			p++;
+	if (p < end && *p == '.') {
+		if (!is_digit(++p, end))
+			return -1;
+		while (is_digit(p, end))
+			p++;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		if (p < end && (*p == '+' || *p == '-'))
+			p++;
+		if (!is_digit(p, end))
+			return -1;
+		while (is_digit(p, end))
+			p++;
+	}
 	*s = x->p;
 	*len = (size_t)(p - x->p);
 	x->p = p;

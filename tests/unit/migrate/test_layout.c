@@ -340,6 +340,9 @@ static void test_item_json_refuses_collisions_and_foreign_text(void **state)
 		"", "{", "{\"a\":}", "{\"a\":1", "{\"a\":1}x", "[1]", "{\"a\":tru}",
 		"{\"a\":\"\\x\"}", "{\"a\":\"\\ud800\"}", "{\"a\":\"\x01\"}", "{\"a\":1,}", "{\"a\" :1}",
 		"{\"a\":[1,]}", "{\"a\":.}", "{\"a\":1 }",
+		/* numbers outside the JSON grammar */
+		"{\"a\":1-2}", "{\"a\":1e}", "{\"a\":--1}", "{\"a\":01}", "{\"a\":1.}",
+		"{\"a\":-}", "{\"a\":1e+}",
 	};
 	const char *sp = "{\"s\":\"\\ud83d\\ude00\\u00e9\\u0001\"}";
 	size_t i, size;
