@@ -43,6 +43,13 @@ void ww_sigv4_output_release(ww_sigv4_output *out)
 {
 	if (!out)
 		return;
+	/* The canonical request holds any session token and the
+	 * authorization the signature: wiped like the header lines (curl's
+	 * own copy of the headers is out of reach). */
+	if (out->canonical_request.ptr)
+		ww_crypto_wipe(out->canonical_request.ptr, out->canonical_request.len);
+	if (out->authorization.ptr)
+		ww_crypto_wipe(out->authorization.ptr, out->authorization.len);
 	ww_buf_release(&out->canonical_request);
 	ww_buf_release(&out->string_to_sign);
 	ww_buf_release(&out->authorization);
@@ -373,7 +380,7 @@ static int amz_date(time_t now, char out[17])
 	int v[6], i, w[6] = {4, 2, 2, 2, 2, 2};
 	char *p = out;
 
-	if (!gmtime_r(&now, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+	if (!gmtime_r(&now, &tm) || tm.tm_year < -1900 || tm.tm_year > 9999 - 1900)
 		return -1;
 	v[0] = tm.tm_year + 1900, v[1] = tm.tm_mon + 1, v[2] = tm.tm_mday;
 	v[3] = tm.tm_hour, v[4] = tm.tm_min, v[5] = tm.tm_sec;
