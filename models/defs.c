@@ -56,43 +56,11 @@ int ww_kind_parse(const char *s)
 }
 
 /* Text kept for the whole set (ids and canonical forms), in large blocks
- * rather than one allocation per string. Blocks never move: a string
- * stays where it was put until the set is freed. */
-typedef struct text_block text_block;
-struct text_block {
-	text_block *prev;
-	size_t used, cap;
-	char data[];
-};
-
-/* `n` bytes from the blocks at `*head` (freed with them). */
-static char *block_alloc(text_block **head, size_t n)
+ * rather than one allocation per string; a string stays where it was put
+ * until the set is freed. */
+static char *block_alloc(ww_arena_block **head, size_t n)
 {
-	text_block *b = *head;
-
-	if (!b || b->cap - b->used < n) {
-		size_t cap = b ? b->cap * 2 : 65536;
-		if (cap > (1u << 20))
-			cap = 1u << 20;
-		if (cap < n)
-			cap = n;
-		b = ww_xmalloc(sizeof(*b) + cap);
-		b->prev = *head;
-		b->used = 0;
-		b->cap = cap;
-		*head = b;
-	}
-	b->used += n;
-	return b->data + b->used - n;
-}
-
-static void blocks_free(text_block **head)
-{
-	while (*head) {
-		text_block *prev = (*head)->prev;
-		free(*head);
-		*head = prev;
-	}
+	return ww_arena_alloc(head, n, 1, 65536);
 }
 
 /* ---- Symbols: interned strings (ids, reference targets, paths) ------- */
@@ -105,7 +73,7 @@ typedef struct {
 } sym_entry;
 
 typedef struct {
-	text_block *text;
+	ww_arena_block *text;
 	sym_entry *e;
 	size_t n, cap;
 	uint32_t *slots; /* open addressing: entry index + 1, 0 = empty */
@@ -191,7 +159,7 @@ static uint32_t sym_get(symtab *t, const char *s, size_t len, int add)
 
 static void sym_release(symtab *t)
 {
-	blocks_free(&t->text);
+	ww_arena_free(&t->text);
 	free(t->e);
 	free(t->slots);
 	memset(t, 0, sizeof(*t));
@@ -245,7 +213,7 @@ struct ww_defset {
 	ww_buf pend_paths;
 	char **files;
 	size_t nfiles;
-	text_block *text;
+	ww_arena_block *text;
 	ww_buf canon;	      /* the current definition's canonical text */
 	ww_json_doc line_doc; /* the current JSON Lines record */
 	int finished;
@@ -301,7 +269,7 @@ void ww_defset_free(ww_defset *s)
 	for (i = 0; i < s->nfiles; i++)
 		free(s->files[i]);
 	free(s->files);
-	blocks_free(&s->text);
+	ww_arena_free(&s->text);
 	ww_buf_release(&s->canon);
 	ww_json_doc_release(&s->feed.doc);
 	ww_json_doc_release(&s->line_doc);

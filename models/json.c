@@ -7,48 +7,19 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/arena.h"
 #include "common/buf.h"
-
-struct ww_json_block {
-	ww_json_block *prev;
-	size_t used, cap;
-	max_align_t data[];
-};
 
 void *ww_json_alloc(ww_json_doc *doc, size_t n)
 {
-	ww_json_block *b = doc->blocks;
-	void *p;
-
-	n = (n + 7) & ~(size_t)7;
-	if (!b || b->cap - b->used < n) {
-		size_t cap = b ? b->cap * 2 : 4096;
-		if (cap > (1u << 20))
-			cap = 1u << 20;
-		if (cap < n)
-			cap = n;
-		b = ww_xmalloc(sizeof(*b) + cap);
-		b->prev = doc->blocks;
-		b->used = 0;
-		b->cap = cap;
-		doc->blocks = b;
-	}
-	p = (char *)b->data + b->used;
-	b->used += n;
-	return p;
+	return ww_arena_alloc(&doc->blocks, n, 8, 4096);
 }
 
 void ww_json_doc_release(ww_json_doc *doc)
 {
-	ww_json_block *b, *prev;
-
 	if (!doc)
 		return;
-	for (b = doc->blocks; b; b = prev) {
-		prev = b->prev;
-		free(b);
-	}
-	doc->blocks = NULL;
+	ww_arena_free(&doc->blocks);
 	doc->root = NULL;
 }
 
@@ -57,7 +28,7 @@ void ww_json_doc_release(ww_json_doc *doc)
  * block per element. */
 static void doc_clear(ww_json_doc *doc)
 {
-	ww_json_block *b = doc->blocks;
+	ww_arena_block *b = doc->blocks;
 
 	if (b) {
 		doc->blocks = b->prev;
@@ -70,7 +41,7 @@ static void doc_clear(ww_json_doc *doc)
 
 size_t ww_json_doc_size(const ww_json_doc *doc)
 {
-	const ww_json_block *b;
+	const ww_arena_block *b;
 	size_t n = 0;
 
 	for (b = doc->blocks; b; b = b->prev)

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 
+#include "common/arena.h"
 #include "common/buf.h"
 
 /*
@@ -44,10 +45,9 @@ struct ww_json {
 	ww_json *child, *next; /* first member; next sibling */
 };
 
-typedef struct ww_json_block ww_json_block;
 typedef struct {
 	ww_json *root;
-	ww_json_block *blocks; /* the arena */
+	ww_arena_block *blocks; /* the arena */
 } ww_json_doc;
 
 #define WW_JSON_DOC_INIT                                                                           \
