@@ -21,6 +21,8 @@
 #include "common/error.h"
 #include "migrate/apply.h"
 
+#include "fake_client.h"
+
 typedef struct {
 	pthread_mutex_t mu;
 	int batch_calls, put_calls;
@@ -137,12 +139,6 @@ static int fake_send(void *ctx, const ww_http_request *req, ww_http_response *ou
 	return 0;
 }
 
-static void no_sleep(void *ctx, long ms)
-{
-	(void)ctx;
-	(void)ms;
-}
-
 typedef struct {
 	fake f;
 	ww_creds_provider *creds;
@@ -155,22 +151,12 @@ typedef struct {
 static world *world_new(size_t n)
 {
 	world *w = calloc(1, sizeof(*w));
-	ww_ddb_options o;
 	ww_resolve_opts ro = { 0 };
 	ww_item_meta meta = { "run", "2026-01-01T00:00:00.000Z" };
 	size_t i;
 
 	pthread_mutex_init(&w->f.mu, NULL);
-	w->creds = ww_creds_provider_static_new("AKIDEXAMPLE", "secretsecret", NULL);
-	memset(&o, 0, sizeof(o));
-	o.region = "us-east-1";
-	o.endpoint = "http://127.0.0.1:9";
-	o.creds = w->creds;
-	o.send = fake_send;
-	o.send_ctx = &w->f;
-	o.sleep_ms = no_sleep;
-	w->ddb = ww_ddb_new(&o);
-	assert_non_null(w->ddb);
+	w->ddb = fake_client_new(fake_send, &w->f, &w->creds);
 	ww_layout_builtin(&w->layout, "per-kind");
 	ww_tables_resolve(&w->tables, &ro);
 	ww_plan_init(&w->plan, &w->layout);

@@ -21,6 +21,8 @@
 #include "common/log.h"
 #include "migrate/ledger.h"
 
+#include "fake_client.h"
+
 typedef struct {
 	pthread_mutex_t mu;
 	cJSON *lock; /* the stored lock item, NULL when none */
@@ -103,12 +105,6 @@ static int fake_send(void *ctx, const ww_http_request *req, ww_http_response *ou
 	return 0;
 }
 
-static void no_sleep(void *ctx, long ms)
-{
-	(void)ctx;
-	(void)ms;
-}
-
 typedef struct {
 	fake f;
 	ww_creds_provider *creds;
@@ -118,19 +114,9 @@ typedef struct {
 static world *world_new(void)
 {
 	world *w = calloc(1, sizeof(*w));
-	ww_ddb_options o;
 
 	pthread_mutex_init(&w->f.mu, NULL);
-	w->creds = ww_creds_provider_static_new("AKIDEXAMPLE", "secretsecret", NULL);
-	memset(&o, 0, sizeof(o));
-	o.region = "us-east-1";
-	o.endpoint = "http://127.0.0.1:9";
-	o.creds = w->creds;
-	o.send = fake_send;
-	o.send_ctx = &w->f;
-	o.sleep_ms = no_sleep;
-	w->ddb = ww_ddb_new(&o);
-	assert_non_null(w->ddb);
+	w->ddb = fake_client_new(fake_send, &w->f, &w->creds);
 	return w;
 }
 
