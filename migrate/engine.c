@@ -76,22 +76,17 @@ int ww_engine_prepare(ww_engine *e, const ww_engine_opts *o)
 			const ww_def *def = ww_defset_get(e->defs, (ww_kind)k, i);
 			const char *canon;
 			size_t len;
-			char hash[65];
 
-			/* The set keeps the text; the plan borrows it (released
-			 * before the set, ww_engine_release) and writes the
-			 * items from it, so no attribute values per definition. */
+			/* The set keeps the text and its digest (keep_bodies,
+			 * and a set without errors); the plan borrows both
+			 * (released before the set, ww_engine_release) and
+			 * writes the items from the text, so no attribute
+			 * values per definition. */
 			ww_def_canonical_view(def, &canon, &len);
 			ww_sha256_update(&sha, canon, len);
 			ww_sha256_update(&sha, "\n", 1);
-			if (ww_def_digest(def)) {
-				ww_plan_add_local_digest(&e->plan, (ww_kind)k, ww_def_id(def),
-							 canon, len, ww_def_digest(def));
-			} else {
-				ww_def_hash(def, hash);
-				ww_plan_add_local_text(&e->plan, (ww_kind)k, ww_def_id(def), canon,
-						       len, hash);
-			}
+			ww_plan_add_local_digest(&e->plan, (ww_kind)k, ww_def_id(def), canon, len,
+						 ww_def_digest(def));
 		}
 	}
 	ww_sha256_final(&sha, digest);
